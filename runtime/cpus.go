@@ -1,0 +1,5 @@
+package runtime
+
+import "github.com/jsmap/jsmap/internal/cpus"
+
+func availableCPUs() int { return cpus.Available() }

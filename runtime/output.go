@@ -1,0 +1,166 @@
+package runtime
+
+import (
+	"bufio"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+
+	"github.com/jsmap/jsmap/internal/jsontext"
+)
+
+// output frames result values: a JSON array with one element per line, or one value per line.
+type output struct {
+	w       *bufio.Writer
+	format  Format
+	pretty  bool
+	n       int64
+	written bool
+}
+
+// value writes one result (already in its final form).
+func (o *output) value(v []byte) error {
+	w := o.w
+	if o.format == FormatJSON {
+		switch {
+		case o.n == 0 && o.pretty:
+			w.WriteString("[\n  ")
+		case o.n == 0:
+			w.WriteString("[\n")
+		case o.pretty:
+			w.WriteString(",\n  ")
+		default:
+			w.WriteString(",\n")
+		}
+		w.Write(v)
+	} else {
+		w.Write(v)
+		w.WriteByte('\n')
+	}
+	o.n++
+	if o.w.Buffered() == 0 || o.n&1023 == 0 {
+		// bufio remembers a write error; surface it without checking every call.
+		_, err := w.Write(nil)
+		return err
+	}
+	return nil
+}
+
+// flush writes buffered output through.
+func (o *output) flush() error {
+	if o.w.Buffered() == 0 {
+		return nil
+	}
+	return o.w.Flush()
+}
+
+// finish closes the framing and flushes.
+func (o *output) finish() error {
+	if o.format == FormatJSON {
+		if o.n == 0 {
+			o.w.WriteString("[]\n")
+		} else {
+			o.w.WriteString("\n]\n")
+		}
+	}
+	return o.w.Flush()
+}
+
+// writeErrorRecord writes one NDJSON line {index, input, error, stack} for a failing element.
+func writeErrorRecord(w io.Writer, ee *ElementError, input []byte) error {
+	msg, _ := json.Marshal(ee.Err.Error())
+	stack, _ := json.Marshal(ee.Stack())
+	b := make([]byte, 0, len(input)+len(msg)+len(stack)+64)
+	b = append(b, `{"index":`...)
+	b = fmt.Appendf(b, "%d", ee.Index)
+	b = append(b, `,"input":`...)
+	b = jsontext.Compact(b, input)
+	b = append(b, `,"error":`...)
+	b = append(b, msg...)
+	b = append(b, `,"stack":`...)
+	b = append(b, stack...)
+	b = append(b, "}\n"...)
+	_, err := w.Write(b)
+	return err
+}
+
+// AtomicFile is an output file that appears under its name only when committed: it is written to a
+// temporary file in the same folder and renamed over the target, so the target is never seen partial.
+// Not safe for concurrent use.
+type AtomicFile struct {
+	*os.File
+	target string
+	done   bool
+}
+
+// CreateAtomic starts writing the file name. The folder must exist. An existing file keeps its
+// permission bits; a new one gets 0666 less the umask.
+func CreateAtomic(name string) (*AtomicFile, error) {
+	dir, base := filepath.Split(name)
+	if dir == "" {
+		dir = "."
+	}
+	if st, err := os.Stat(name); err == nil && st.IsDir() {
+		return nil, fmt.Errorf("%s is a directory", name)
+	}
+	f, err := os.CreateTemp(dir, "."+base+".jsmap-*.tmp")
+	if err != nil {
+		var pe *os.PathError
+		if errors.As(err, &pe) {
+			err = pe.Err
+		}
+		return nil, fmt.Errorf("creating %s: %w", name, err)
+	}
+	mode := os.FileMode(0o666) &^ umask()
+	if st, err := os.Stat(name); err == nil {
+		mode = st.Mode().Perm()
+	}
+	if err := f.Chmod(mode); err != nil {
+		f.Close()
+		os.Remove(f.Name())
+		return nil, err
+	}
+	return &AtomicFile{File: f, target: name}, nil
+}
+
+// TempName returns the temporary file's path.
+func (a *AtomicFile) TempName() string { return a.File.Name() }
+
+// Commit makes the written content durable and renames it over the target.
+func (a *AtomicFile) Commit() error {
+	if a.done {
+		return errors.New("atomic file already closed")
+	}
+	a.done = true
+	if err := a.File.Sync(); err != nil {
+		a.File.Close()
+		os.Remove(a.File.Name())
+		return fmt.Errorf("writing %s: %w", a.target, err)
+	}
+	if err := a.File.Close(); err != nil {
+		os.Remove(a.File.Name())
+		return fmt.Errorf("writing %s: %w", a.target, err)
+	}
+	if err := os.Rename(a.File.Name(), a.target); err != nil {
+		os.Remove(a.File.Name())
+		return err
+	}
+	if d, err := os.Open(filepath.Dir(a.target)); err == nil {
+		d.Sync() // make the rename durable; not all file systems support it
+		d.Close()
+	}
+	return nil
+}
+
+// Abort removes the temporary file; the target is untouched. It is safe to call after Commit.
+func (a *AtomicFile) Abort() {
+	if a.done {
+		return
+	}
+	a.done = true
+	a.File.Close()
+	os.Remove(a.File.Name())
+}
