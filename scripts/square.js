@@ -1,0 +1,3 @@
+// The simplest map: square every number.
+//   jsmap scripts/square.js testdata/numbers.json
+module.exports = (x) => x * x
