@@ -9,9 +9,11 @@ import (
 	"os"
 	"os/signal"
 	"runtime/debug"
+	"runtime/pprof"
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"syscall"
 	"time"
 
@@ -381,6 +383,17 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 }
 
 func (c *cli) main(cfg *config) int {
+	// JSMAP_CPUPROFILE=FILE writes a CPU profile of the run (for performance work; see PERFORMANCE.md).
+	if path := os.Getenv("JSMAP_CPUPROFILE"); path != "" {
+		if f, err := os.Create(path); err == nil {
+			if pprof.StartCPUProfile(f) == nil {
+				defer func() {
+					pprof.StopCPUProfile()
+					f.Close()
+				}()
+			}
+		}
+	}
 	ctx, cancel := context.WithCancelCause(context.Background())
 	defer cancel(nil)
 
@@ -390,6 +403,7 @@ func (c *cli) main(cfg *config) int {
 	defer signal.Stop(sigs)
 	stopSignals := make(chan struct{})
 	defer close(stopSignals)
+	var loaded atomic.Bool // the script has loaded: from then on a first signal stops the run in order
 	go func() {
 		var first os.Signal
 		for {
@@ -397,6 +411,12 @@ func (c *cli) main(cfg *config) int {
 			case s := <-sigs:
 				if first == nil {
 					first = s
+					if !loaded.Load() {
+						// The script's top-level code cannot be interrupted (jsbridge.Load takes no
+						// context) and nothing needs cleaning up yet (-o is created after the load).
+						fmt.Fprintf(c.errw, "jsmap: %s\n", (&interrupted{s}).Error())
+						c.forceExit(exitCodeFor(s))
+					}
 					cancel(&interrupted{s})
 					continue
 				}
@@ -416,6 +436,7 @@ func (c *cli) main(cfg *config) int {
 	} else {
 		prog, err = jsbridge.LoadExpr(cfg.code, jopts)
 	}
+	loaded.Store(true)
 	if err != nil {
 		c.printError(err)
 		return exitUsage
@@ -480,11 +501,12 @@ func (c *cli) main(cfg *config) int {
 	const showErrors = 5
 	opts.OnElementError = func(ee *runtime.ElementError) {
 		shown++
-		if shown > showErrors {
+		if shown <= showErrors {
+			c.printElementError("jsmap: ", ee)
 			return
 		}
-		c.printElementError("jsmap: ", ee)
-		if shown == showErrors {
+		if shown == showErrors+1 {
+			// Only when there is a further failure (not after exactly five).
 			more := "further failures are counted, not shown"
 			if cfg.errorsFile != "" {
 				more += "; " + cfg.errorsFile + " records them all"
@@ -633,6 +655,13 @@ func (c *cli) printError(err error) {
 	var ie *runtime.InputError
 	var ue *usageError
 	switch {
+	case errors.Is(err, runtime.ErrTooManyErrors) && errors.As(err, &ee):
+		// "too many failing elements: more than N (--max-errors); the last: element ...", not the
+		// plain element error (whose hint would suggest the --on-error skip already given).
+		fmt.Fprintf(w, "jsmap: error: %s\n", err.Error())
+		if st := ee.Stack(); st != "" {
+			fmt.Fprintln(w, st)
+		}
 	case errors.As(err, &ee):
 		c.printElementError("jsmap: error: ", ee)
 		if ee.Index >= 0 {

@@ -33,6 +33,11 @@ type Options struct {
 	MaxCallStackSize int
 	// MaxDepth bounds the nesting of a result; <= 0 means 10000.
 	MaxDepth int
+	// Eager gives the script every element as plain objects, converted in full before the call.
+	// By default objects are lazy views whose members are converted when read (much faster when a
+	// script reads a few fields), unless the script's source uses a feature views do not support
+	// (freezing, property descriptors, symbol keys): then it is eager anyway.
+	Eager bool
 }
 
 // Program is a loaded, compiled script. It is safe for concurrent use: each worker gets its own VM
@@ -49,6 +54,7 @@ type Program struct {
 	files   map[string]*fileInfo
 
 	probe    *Worker // the VM that checked the script at load, kept for the first worker
+	lazy     bool    // elements are lazy views (see Options.Eager)
 	warned   atomic.Bool
 	closed   atomic.Bool
 	warnMu   sync.Mutex
@@ -63,7 +69,13 @@ type module struct {
 	prg  *goja.Program
 	json []byte // for .json modules: the validated text
 	err  error
+	// needsPlain: the source uses a feature lazy views do not support.
+	needsPlain bool
 }
+
+// plainOnly matches source text that uses what goja's Go-backed objects cannot do: freeze, seal,
+// preventExtensions, property descriptors, accessors, symbol-keyed properties, Reflect.
+var plainOnly = regexp.MustCompile(`\b(freeze|seal|preventExtensions|isFrozen|isSealed|defineProperty|defineProperties|__defineGetter__|__defineSetter__|Symbol|Reflect)\b`)
 
 const (
 	wrapPrefix = "(function (exports, require, module, __filename, __dirname) { "
@@ -136,7 +148,7 @@ func load(name, path, src string, shift int, opts Options) (*Program, error) {
 		return nil, &LoadError{File: name, Msg: err.Error(), Err: err}
 	}
 	p.resolver = r
-	m := &module{path: path, name: name}
+	m := &module{path: path, name: name, needsPlain: plainOnly.MatchString(src)}
 	m.once.Do(func() { m.prg, m.err = p.compile(name, src, shift) })
 	if m.err != nil {
 		return nil, m.err
@@ -147,6 +159,15 @@ func load(name, path, src string, shift int, opts Options) (*Program, error) {
 		return nil, err
 	}
 	p.probe = w
+	// Lazy views unless the script (or a module it loaded) needs plain objects.
+	p.lazy = !opts.Eager
+	p.mu.Lock()
+	for _, m := range p.modules {
+		if m.needsPlain {
+			p.lazy = false
+		}
+	}
+	p.mu.Unlock()
 	return p, nil
 }
 
@@ -180,14 +201,21 @@ func (p *Program) compile(name, src string, shift int) (*goja.Program, error) {
 					le.Column = 1
 				}
 			}
-			if le.Line > strings.Count(src, "\n")+1 {
+			user := src // the user's text, with the prefix of an expression on its first line
+			if shift > 0 {
+				user = strings.TrimSuffix(src, exprSuffix)
+			}
+			if lines := strings.Count(user, "\n") + 1; le.Line > lines {
 				// The error is in the wrapper's closing text: the script ended early.
-				le.Line = strings.Count(src, "\n") + 1
-				le.Column = len(src) - strings.LastIndexByte(src, '\n')
+				le.Line = lines
+				le.Column = len(user) - strings.LastIndexByte(user, '\n')
+				if lines == 1 {
+					le.Column -= shift
+				}
 				le.Msg = "SyntaxError: unexpected end of input"
 			}
 		}
-		if esmSyntax.MatchString(src) {
+		if esmSyntax.MatchString(src[shift:]) {
 			le.Hint = "jsmap scripts are CommonJS modules: write module.exports = ... and require(), not export/import"
 		}
 		return nil, le
@@ -249,6 +277,7 @@ func (p *Program) module(path string) *module {
 			m.json = text
 			return
 		}
+		m.needsPlain = plainOnly.MatchString(string(src))
 		m.prg, m.err = p.compile(m.name, string(src), 0)
 	})
 	return m

@@ -194,7 +194,7 @@ func (w *Worker) useExports(exports goja.Value) error {
 // loadError describes an exception thrown while the main module ran.
 func (p *Program) loadError(vm *goja.Runtime, err error) error {
 	var le *LoadError
-	if errors.As(err, &le) {
+	if _, thrown := err.(*goja.Exception); !thrown && errors.As(err, &le) {
 		return le
 	}
 	se := p.scriptError(vm, err)
@@ -216,7 +216,13 @@ func (w *Worker) Map(ctx context.Context, index int64, in []byte, dst []byte) ([
 	if err := w.ctx.Err(); err != nil {
 		return dst, context.Cause(w.ctx)
 	}
-	item, err := w.dec.decode(in)
+	var item goja.Value
+	var err error
+	if w.p.lazy {
+		item, err = w.dec.decodeLazy(in)
+	} else {
+		item, err = w.dec.decode(in)
+	}
 	if err != nil {
 		return dst, err
 	}

@@ -281,6 +281,7 @@ func Run(ctx context.Context, opts Options) error {
 	stats.TotalBytes.Store(total)
 	stats.Workers.Store(int64(jobs))
 
+	parent := ctx
 	ctx, cancel := context.WithCancelCause(ctx)
 	defer cancel(context.Canceled)
 	e := &engine{opts: opts, ctx: ctx, stats: stats, cancel: cancel}
@@ -292,7 +293,9 @@ func Run(ctx context.Context, opts Options) error {
 		limit = opts.Limit
 	}
 	sp := newSplitter(opts.Inputs, opts.InputFormat, limit, opts.MaxElementSize, opts.MaxDepth)
-	defer sp.close()
+	// A stopped run closes its input, so a read blocked on a pipe or terminal returns.
+	stopAbort := context.AfterFunc(ctx, sp.abort)
+	defer stopAbort()
 	bw := bufio.NewWriterSize(opts.Output, 256<<10)
 	e.out = &output{w: bw, pretty: opts.Pretty}
 
@@ -300,12 +303,18 @@ func Run(ctx context.Context, opts Options) error {
 	// empty input costs no worker start-up.
 	first, err := sp.next()
 	if err != nil && err != io.EOF {
+		sp.close()
 		return err
+	}
+	if first != nil && first.err != nil && len(first.elems) == 0 && parent.Err() != nil {
+		sp.close()
+		return context.Cause(parent)
 	}
 	e.setFormat(sp.detected)
 
 	if jobs == 1 {
 		err = e.serial(sp, first)
+		sp.close()
 	} else {
 		err = e.parallel(sp, first, jobs)
 	}
@@ -313,6 +322,9 @@ func Run(ctx context.Context, opts Options) error {
 		return e.out.finish()
 	}
 	bw.Flush() // what was produced before the failure
+	if parent.Err() != nil {
+		return context.Cause(parent) // the caller stopped the run; other errors are its echoes
+	}
 	return err
 }
 
@@ -402,10 +414,12 @@ func (e *engine) parallel(sp *splitter, first *slab, jobs int) error {
 	ordered := make(chan *slab, window)
 	var wg sync.WaitGroup
 
-	// Splitter.
-	wg.Add(1)
+	// Splitter. It is not waited for when the run stops early: it may be blocked reading an input
+	// (abort unblocks files and pipes, not every reader), and it touches nothing after that.
+	splitDone := make(chan struct{})
 	go func() {
-		defer wg.Done()
+		defer close(splitDone)
+		defer sp.close()
 		defer close(ordered)
 		defer e.q.close()
 		sl := first
@@ -471,6 +485,9 @@ func (e *engine) parallel(sp *splitter, first *slab, jobs int) error {
 		e.q.close()
 	}
 	wg.Wait()
+	if err == nil {
+		<-splitDone
+	}
 	for i := range e.slots {
 		s := e.slots[i].Load()
 		if s == nil {

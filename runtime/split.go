@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"strconv"
+	"sync"
 )
 
 // Format is the shape of an input or an output.
@@ -163,7 +164,11 @@ type splitter struct {
 	stack    []byte
 	shortRd  bool // the last read returned less than asked: emit what is complete
 	done     bool
+	mu       sync.Mutex // guards rc between the splitter and abort
+	aborted  bool
 }
+
+var errAborted = errors.New("input closed: the run was stopped")
 
 func newSplitter(inputs []Input, format Format, limit int64, maxElem, depth int) *splitter {
 	if maxElem <= 0 {
@@ -177,9 +182,22 @@ func newSplitter(inputs []Input, format Format, limit int64, maxElem, depth int)
 
 func (s *splitter) close() {
 	if s.rc != nil {
+		s.mu.Lock()
 		s.rc.Close()
 		s.rc = nil
+		s.mu.Unlock()
 	}
+}
+
+// abort closes the current input from another goroutine, so that a blocked read returns; the
+// splitter must not be used afterwards.
+func (s *splitter) abort() {
+	s.mu.Lock()
+	s.aborted = true
+	if s.rc != nil {
+		s.rc.Close()
+	}
+	s.mu.Unlock()
 }
 
 // errAt builds an InputError at buf[i] for the element with the given index.
@@ -298,7 +316,14 @@ func (s *splitter) openNext() error {
 	if err != nil {
 		return fmt.Errorf("reading input: %w", err)
 	}
+	s.mu.Lock()
+	if s.aborted {
+		rc.Close()
+		s.mu.Unlock()
+		return errAborted
+	}
 	s.rc = rc
+	s.mu.Unlock()
 	s.name = in.Name
 	s.state = stStart
 	s.eof = false
