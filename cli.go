@@ -10,6 +10,7 @@ import (
 	"os/signal"
 	"runtime/debug"
 	"runtime/pprof"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -49,6 +50,8 @@ No INPUT, or -, reads standard input. Several inputs are one stream.
 
 Input and output:
   -o, --output FILE         write results to FILE (atomically: FILE changes only on success)
+      --resume              with -o: journal progress beside FILE; after a crash or an interrupt
+                            the same command continues where the last run stopped
       --input-format FMT    auto, json (one array) or ndjson (a stream of values) (default auto)
       --output-format FMT   json (an array, one element per line) or ndjson
                             (default: json for an array input, ndjson for a stream)
@@ -110,6 +113,7 @@ type config struct {
 	progress       string
 	quiet          bool
 	maxElementSize int
+	resume         bool
 }
 
 // usageError is a bad command line.
@@ -148,6 +152,7 @@ func parseArgs(args []string, stderr io.Writer) (*config, bool, error) {
 	fs.StringVar(&c.progress, "progress", "auto", "")
 	fs.BoolVarP(&c.quiet, "quiet", "q", false, "")
 	fs.StringVar(&maxElem, "max-element-size", "256MiB", "")
+	fs.BoolVar(&c.resume, "resume", false, "")
 	fs.BoolVarP(&help, "help", "h", false, "")
 	fs.BoolVar(&version, "version", false, "")
 	if err := fs.Parse(args); err != nil {
@@ -226,6 +231,14 @@ func parseArgs(args []string, stderr io.Writer) (*config, bool, error) {
 	}
 	if c.args, err = buildArgs(argStr, argJSON); err != nil {
 		return nil, false, err
+	}
+	if c.resume {
+		if c.output == "" {
+			return nil, false, usagef("--resume needs -o FILE: the output is what it continues")
+		}
+		if len(c.inputs) == 0 || slices.Contains(c.inputs, "-") {
+			return nil, false, usagef("--resume needs input files: standard input cannot be read again")
+		}
 	}
 	return c, false, nil
 }
@@ -333,6 +346,7 @@ func exitCodeFor(sig os.Signal) int {
 
 // cli is one invocation.
 type cli struct {
+	args           []string
 	stdin          io.Reader
 	stdout, stderr io.Writer
 	errw           *runtime.StatusWriter // stderr, shared by progress, console and messages
@@ -359,7 +373,7 @@ func (c *cli) forceExit(code int) {
 
 // run is the whole command; it returns the exit status.
 func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
-	c := &cli{stdin: stdin, stdout: stdout, stderr: stderr}
+	c := &cli{args: args, stdin: stdin, stdout: stdout, stderr: stderr}
 	if f, ok := stderr.(*os.File); ok && isTerminal(f) {
 		c.tty = true
 		if f == os.Stderr {
@@ -383,6 +397,11 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 }
 
 func (c *cli) main(cfg *config) int {
+	// The heap is mostly short-lived garbage from the VMs and stays small: collect less often than
+	// Go's default (measured: about 8% less CPU on small-object inputs). GOGC still overrides.
+	if os.Getenv("GOGC") == "" {
+		debug.SetGCPercent(400)
+	}
 	// JSMAP_CPUPROFILE=FILE writes a CPU profile of the run (for performance work; see PERFORMANCE.md).
 	if path := os.Getenv("JSMAP_CPUPROFILE"); path != "" {
 		if f, err := os.Create(path); err == nil {
@@ -451,7 +470,20 @@ func (c *cli) main(cfg *config) int {
 
 	var out io.Writer = c.stdout
 	var af *runtime.AtomicFile
-	if cfg.output != "" {
+	var res *resumable
+	var errLog *bufio.Writer
+	switch {
+	case cfg.resume:
+		if res, err = openResumable(cfg.output, c.args, prog, cfg.inputs, cfg.errorsFile, c.errw); err != nil {
+			c.printError(err)
+			return exitUsage
+		}
+		defer res.close()
+		out = res.out
+		if res.errLog != nil {
+			errLog = bufio.NewWriter(res.errLog)
+		}
+	case cfg.output != "":
 		if af, err = runtime.CreateAtomic(cfg.output); err != nil {
 			c.printError(err)
 			return exitUsage
@@ -460,8 +492,7 @@ func (c *cli) main(cfg *config) int {
 		defer af.Abort()
 		out = af
 	}
-	var errLog *bufio.Writer
-	if cfg.errorsFile != "" {
+	if cfg.errorsFile != "" && errLog == nil {
 		f, err := os.Create(cfg.errorsFile)
 		if err != nil {
 			c.printError(fmt.Errorf("creating the error log: %w", err))
@@ -493,6 +524,18 @@ func (c *cli) main(cfg *config) int {
 	}
 	if cfg.limit > 0 {
 		opts.Limit = cfg.limit
+	}
+	if res != nil {
+		opts.Skip, opts.ValuesBefore = res.j.Next, res.j.Values
+		stats.Errors.Store(res.j.Errors)
+		opts.Checkpoint = func(next, values int64) error {
+			return res.checkpoint(next, values, stats.Errors.Load(), func() error {
+				if errLog != nil {
+					return errLog.Flush()
+				}
+				return nil
+			})
+		}
 	}
 	if errLog != nil {
 		opts.ErrorLog = errLog
@@ -543,6 +586,9 @@ func (c *cli) main(cfg *config) int {
 	if err == nil && af != nil {
 		err = af.Commit()
 	}
+	if err == nil && res != nil {
+		err = res.commit()
+	}
 	if prog2 != nil {
 		fmt.Fprintf(c.errw, "jsmap: %s\n", runtime.Summary(stats, time.Since(start)))
 	}
@@ -554,12 +600,19 @@ func (c *cli) main(cfg *config) int {
 		fmt.Fprintf(c.errw, "jsmap: %s failed and %s %s\n", plural(n, "element"), pluralVerb(n), what)
 	}
 	if err != nil {
+		resumeHint := func() {
+			if res != nil {
+				fmt.Fprintf(c.errw, "jsmap: hint: the same command continues after element %s (--resume)\n", runtime.Count(res.j.Next-1))
+			}
+		}
 		var in *interrupted
 		if errors.As(err, &in) || errors.As(context.Cause(ctx), &in) {
 			fmt.Fprintf(c.errw, "jsmap: %s\n", in.Error())
+			resumeHint()
 			return exitCodeFor(in.sig)
 		}
 		c.printError(err)
+		resumeHint()
 		return exitFailure
 	}
 	return exitOK

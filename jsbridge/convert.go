@@ -20,8 +20,9 @@ import (
 // error rather than guessing.
 type decoder struct {
 	vm    *goja.Runtime
-	keys  map[string]string // interned object keys
-	items []any             // a stack of array items under construction
+	keys  map[string]string     // interned object keys
+	strs  map[string]goja.Value // interned short string values
+	items []any                 // a stack of array items under construction
 	buf   []byte
 	u16   []uint16
 }
@@ -31,7 +32,13 @@ var errMalformed = errors.New("malformed JSON element")
 func (d *decoder) init(vm *goja.Runtime) {
 	d.vm = vm
 	d.keys = make(map[string]string, 64)
+	d.strs = make(map[string]goja.Value, 64)
 }
+
+const (
+	maxCachedString  = 16
+	maxCachedStrings = 4096
+)
 
 // decode converts one JSON value.
 func (d *decoder) decode(b []byte) (v goja.Value, err error) {
@@ -210,6 +217,17 @@ func (d *decoder) key(lit []byte) string {
 func (d *decoder) str(lit []byte) goja.Value {
 	body := lit[1 : len(lit)-1]
 	if bytes.IndexByte(body, '\\') < 0 {
+		if len(body) <= maxCachedString {
+			// Short strings recur (tags, states, codes): share one immutable JS value.
+			if v, ok := d.strs[string(body)]; ok {
+				return v
+			}
+			v := d.vm.ToValue(string(body))
+			if len(d.strs) < maxCachedStrings {
+				d.strs[string(body)] = v
+			}
+			return v
+		}
 		return d.vm.ToValue(string(body))
 	}
 	if jsontext.NeedsUTF16(lit) {

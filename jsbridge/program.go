@@ -1,6 +1,7 @@
 package jsbridge
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -46,6 +47,7 @@ type Program struct {
 	opts     Options
 	name     string // the main script as named in messages
 	mainPath string // absolute path of the main module ("" is never used)
+	mainSrc  string // its source as compiled
 	resolver *modresolve.Resolver
 	args     []byte
 
@@ -134,13 +136,14 @@ func load(name, path, src string, shift int, opts Options) (*Program, error) {
 		opts:     opts,
 		name:     name,
 		mainPath: path,
+		mainSrc:  src,
 		modules:  map[string]*module{},
 		files:    map[string]*fileInfo{},
 		args:     opts.Args,
 	}
 	if len(p.args) == 0 {
 		p.args = []byte("{}")
-	} else if err := jsontext.Validate(p.args, 0); err != nil || p.args[0] != '{' {
+	} else if err := jsontext.Validate(p.args, 0); err != nil || bytes.TrimLeft(p.args, " \t\r\n")[0] != '{' {
 		return nil, &LoadError{File: name, Msg: "Options.Args is not a JSON object"}
 	}
 	r, err := modresolve.New(filepath.Dir(path))

@@ -11,6 +11,7 @@ import (
 	"runtime/debug"
 	"sync"
 	"sync/atomic"
+	"time"
 
 	"github.com/jsmap/jsmap/internal/jsontext"
 )
@@ -67,9 +68,18 @@ type Options struct {
 	Filter       bool   // results are predicates; write the original elements whose result is truthy
 	Flat         bool   // a result that is an array contributes its elements
 
-	Limit     int64 // if > 0, read only the first Limit elements
-	Jobs      int   // workers; <= 0 means DefaultJobs()
-	NewWorker NewWorker
+	Limit int64 // if > 0, read only the first Limit elements
+	// Skip elements are read but not mapped or written: a resumed run skips what an earlier run
+	// wrote. ValuesBefore is the number of values that run wrote, so the framing continues.
+	Skip         int64
+	ValuesBefore int64
+	// Checkpoint, if set, is called by the emitter at most every CheckpointEvery (default 1s), after
+	// the output has been flushed: every element before next has been written as values values.
+	// An error from it stops the run.
+	Checkpoint      func(next, values int64) error
+	CheckpointEvery time.Duration
+	Jobs            int // workers; <= 0 means DefaultJobs()
+	NewWorker       NewWorker
 
 	OnError   ErrorPolicy
 	MaxErrors int64 // with Skip or Null: if > 0, the run fails once more than MaxErrors elements failed
@@ -240,6 +250,8 @@ type engine struct {
 	// output shaping
 	arrayOut bool
 	indent   string
+
+	lastCheckpoint time.Time
 }
 
 // slot is one worker and what it is doing.
@@ -297,7 +309,11 @@ func Run(ctx context.Context, opts Options) error {
 	stopAbort := context.AfterFunc(ctx, sp.abort)
 	defer stopAbort()
 	bw := bufio.NewWriterSize(opts.Output, 256<<10)
-	e.out = &output{w: bw, pretty: opts.Pretty}
+	e.out = &output{w: bw, pretty: opts.Pretty, n: opts.ValuesBefore}
+	if opts.Checkpoint != nil && opts.CheckpointEvery <= 0 {
+		e.opts.CheckpointEvery = time.Second
+	}
+	e.lastCheckpoint = time.Now()
 
 	// The first slab decides the output form; reading it before starting workers also means a bad or
 	// empty input costs no worker start-up.
@@ -393,6 +409,9 @@ func (e *engine) serial(sp *splitter, sl *slab) (err error) {
 		}
 		if sl.err != nil {
 			return sl.err
+		}
+		if err := e.checkpoint(sl); err != nil {
+			return err
 		}
 		if sl, err = sp.next(); err == io.EOF {
 			break
@@ -547,7 +566,22 @@ func (e *engine) emitAll(ordered <-chan *slab) error {
 		if sl.err != nil {
 			return sl.err
 		}
+		if err := e.checkpoint(sl); err != nil {
+			return err
+		}
 	}
+}
+
+// checkpoint reports, now and then, that everything up to the end of sl is in the output.
+func (e *engine) checkpoint(sl *slab) error {
+	if e.opts.Checkpoint == nil || time.Since(e.lastCheckpoint) < e.opts.CheckpointEvery {
+		return nil
+	}
+	if err := e.out.flush(); err != nil {
+		return err
+	}
+	e.lastCheckpoint = time.Now()
+	return e.opts.Checkpoint(sl.first+int64(len(sl.elems)), e.out.n)
 }
 
 // emit writes one finished slab's results in order and handles its failing elements.
@@ -623,6 +657,11 @@ func (e *engine) mapChunk(s *slot, sl *slab, ch *chunk) {
 			return
 		}
 		sp := sl.elems[k]
+		if idx < e.opts.Skip {
+			done++
+			bytesDone += int64(sp.end - sp.start + 1)
+			continue
+		}
 		el := sl.buf[sp.start:sp.end]
 		if err := jsontext.Validate(el, e.opts.MaxDepth); err != nil {
 			var se *jsontext.SyntaxError
