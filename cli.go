@@ -21,6 +21,7 @@ import (
 	ansi "github.com/k0kubun/go-ansi"
 	flag "github.com/spf13/pflag"
 
+	"github.com/jsmap/jsmap/internal/cpus"
 	"github.com/jsmap/jsmap/internal/jsontext"
 	"github.com/jsmap/jsmap/jsbridge"
 	"github.com/jsmap/jsmap/runtime"
@@ -82,6 +83,8 @@ Progress:
 
 Limits:
       --max-element-size SIZE   largest element accepted (default 256MiB)
+      --max-memory SIZE     stop the run when the scripts' data grows past SIZE (default: three
+                            quarters of the memory this process may use: cgroup limit or RAM)
 
   -h, --help                show this help
       --version             show the version
@@ -114,6 +117,7 @@ type config struct {
 	quiet          bool
 	maxElementSize int
 	resume         bool
+	maxMemory      int64
 }
 
 // usageError is a bad command line.
@@ -152,6 +156,8 @@ func parseArgs(args []string, stderr io.Writer) (*config, bool, error) {
 	fs.StringVar(&c.progress, "progress", "auto", "")
 	fs.BoolVarP(&c.quiet, "quiet", "q", false, "")
 	fs.StringVar(&maxElem, "max-element-size", "256MiB", "")
+	var maxMem string
+	fs.StringVar(&maxMem, "max-memory", "", "")
 	fs.BoolVar(&c.resume, "resume", false, "")
 	fs.BoolVarP(&help, "help", "h", false, "")
 	fs.BoolVar(&version, "version", false, "")
@@ -229,6 +235,13 @@ func parseArgs(args []string, stderr io.Writer) (*config, bool, error) {
 	if c.maxElementSize, err = parseSize(maxElem); err != nil {
 		return nil, false, usagef("--max-element-size: %v", err)
 	}
+	if maxMem != "" {
+		if c.maxMemory, err = parseBytes(maxMem); err != nil {
+			return nil, false, usagef("--max-memory: %v", err)
+		}
+	} else {
+		c.maxMemory = defaultMaxMemory()
+	}
 	if c.args, err = buildArgs(argStr, argJSON); err != nil {
 		return nil, false, err
 	}
@@ -259,8 +272,26 @@ func parseDuration(s string) (time.Duration, error) {
 	return d, nil
 }
 
-// parseSize accepts a byte count with an optional unit: 1000, 64KiB, 256MiB, 1GiB, 10MB.
+// defaultMaxMemory is three quarters of the memory this process may use (its cgroup limit, or the
+// machine's memory), or 0 (no limit) when that is unknown.
+func defaultMaxMemory() int64 {
+	return cpus.Memory() / 4 * 3
+}
+
+// parseSize accepts an element size: a byte count with an optional unit, below 2 GiB.
 func parseSize(s string) (int, error) {
+	n, err := parseBytes(s)
+	if err != nil {
+		return 0, err
+	}
+	if n > 1<<31-1 {
+		return 0, fmt.Errorf("%s is more than the 2GiB an element may have", s)
+	}
+	return int(n), nil
+}
+
+// parseBytes accepts a byte count with an optional unit: 1000, 64KiB, 256MiB, 1GiB, 10MB.
+func parseBytes(s string) (int64, error) {
 	units := []struct {
 		suffix string
 		mult   int64
@@ -273,13 +304,10 @@ func parseSize(s string) (int, error) {
 		}
 	}
 	n, err := strconv.ParseInt(num, 10, 64)
-	if err != nil || n <= 0 {
+	if err != nil || n <= 0 || n > (1<<62)/mult {
 		return 0, fmt.Errorf("invalid size %q (e.g. 64MiB, 1GiB)", s)
 	}
-	if n*mult > 1<<31-1 || n > (1<<31-1)/mult {
-		return 0, fmt.Errorf("%s is more than the 2GiB an element may have", s)
-	}
-	return int(n * mult), nil
+	return n * mult, nil
 }
 
 // buildArgs makes the JSON object the script sees as `args`.
@@ -402,6 +430,10 @@ func (c *cli) main(cfg *config) int {
 	if os.Getenv("GOGC") == "" {
 		debug.SetGCPercent(400)
 	}
+	// Near --max-memory the collector works harder, so only live data can reach the limit.
+	if cfg.maxMemory > 0 && os.Getenv("GOMEMLIMIT") == "" {
+		debug.SetMemoryLimit(cfg.maxMemory / 10 * 9)
+	}
 	// JSMAP_CPUPROFILE=FILE writes a CPU profile of the run (for performance work; see PERFORMANCE.md).
 	if path := os.Getenv("JSMAP_CPUPROFILE"); path != "" {
 		if f, err := os.Create(path); err == nil {
@@ -517,6 +549,7 @@ func (c *cli) main(cfg *config) int {
 		OnError:        cfg.onError,
 		MaxErrors:      cfg.maxErrors,
 		MaxElementSize: cfg.maxElementSize,
+		MaxMemory:      cfg.maxMemory,
 		Stats:          stats,
 		NewWorker: func(ctx context.Context, id int) (runtime.Worker, error) {
 			return prog.NewWorker(ctx, id)
@@ -707,6 +740,7 @@ func (c *cli) printError(err error) {
 	var ee *runtime.ElementError
 	var ie *runtime.InputError
 	var ue *usageError
+	var me *runtime.MemoryError
 	switch {
 	case errors.Is(err, runtime.ErrTooManyErrors) && errors.As(err, &ee):
 		// "too many failing elements: more than N (--max-errors); the last: element ...", not the
@@ -736,6 +770,9 @@ func (c *cli) printError(err error) {
 		}
 	case errors.As(err, &ue):
 		fmt.Fprintf(w, "jsmap: error: %s\n", ue.msg)
+	case errors.As(err, &me):
+		fmt.Fprintf(w, "jsmap: error: %s\n", me.Error())
+		fmt.Fprintln(w, "jsmap: hint: does the script keep data from element to element (a global array or map)? --max-memory sets the limit")
 	default:
 		fmt.Fprintf(w, "jsmap: error: %s\n", err.Error())
 		var se *jsbridge.ScriptError

@@ -9,6 +9,10 @@ import (
 	"math"
 	goruntime "runtime"
 	"runtime/debug"
+	"runtime/metrics"
+	"slices"
+	"strconv"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -87,6 +91,10 @@ type Options struct {
 	OnElementError func(*ElementError)
 	// ErrorLog receives one NDJSON record {index, input, error, stack} per absorbed failing element.
 	ErrorLog io.Writer
+
+	// MaxMemory, if > 0, bounds the Go heap (bytes): when the workers' data grows past it, the run
+	// stops with a *MemoryError (every worker is interrupted) before the machine runs out of memory.
+	MaxMemory int64
 
 	MaxElementSize int // bytes; <= 0 means DefaultMaxElementSize
 	MaxDepth       int // nesting; <= 0 means DefaultMaxDepth
@@ -252,6 +260,7 @@ type engine struct {
 	indent   string
 
 	lastCheckpoint time.Time
+	slotsMu        sync.Mutex // guards the slots slice header (the watchdog reads it)
 }
 
 // slot is one worker and what it is doing.
@@ -328,6 +337,18 @@ func Run(ctx context.Context, opts Options) error {
 	}
 	e.setFormat(sp.detected)
 
+	if opts.MaxMemory > 0 {
+		stopWatch := make(chan struct{})
+		watchDone := make(chan struct{})
+		go func() {
+			defer close(watchDone)
+			e.watchMemory(opts.MaxMemory, stopWatch)
+		}()
+		defer func() {
+			close(stopWatch)
+			<-watchDone
+		}()
+	}
 	if jobs == 1 {
 		err = e.serial(sp, first)
 		sp.close()
@@ -400,6 +421,10 @@ func (e *engine) serial(sp *splitter, sl *slab) (err error) {
 			if s, err = e.newSlot(0); err != nil {
 				return err
 			}
+			e.slotsMu.Lock()
+			e.slots = make([]atomic.Pointer[slot], 1)
+			e.slotsMu.Unlock()
+			e.slots[0].Store(s)
 		}
 		ch := &chunk{start: 0, n: len(sl.elems)}
 		sl.chunks = []*chunk{ch}
@@ -470,7 +495,9 @@ func (e *engine) parallel(sp *splitter, first *slab, jobs int) error {
 	}()
 
 	// Workers: each starts its own VM, so start-up runs in parallel too.
+	e.slotsMu.Lock()
 	e.slots = make([]atomic.Pointer[slot], jobs)
+	e.slotsMu.Unlock()
 	var startErr atomic.Pointer[error]
 	for id := 0; id < jobs; id++ {
 		wg.Add(1)
@@ -808,4 +835,65 @@ func (f MapFunc) Close() error { return nil }
 // Func returns a NewWorker whose workers all call f, which must be safe for concurrent use.
 func Func(f MapFunc) NewWorker {
 	return func(context.Context, int) (Worker, error) { return f, nil }
+}
+
+// MemoryError stops a run whose heap grew past Options.MaxMemory.
+type MemoryError struct {
+	Limit, Heap int64
+	Elements    []int64 // being mapped when it happened
+}
+
+func (e *MemoryError) Error() string {
+	msg := fmt.Sprintf("memory limit exceeded: the heap reached %s (the limit is %s)", FormatBytes(e.Heap), FormatBytes(e.Limit))
+	if len(e.Elements) > 0 {
+		parts := make([]string, len(e.Elements))
+		for i, x := range e.Elements {
+			parts[i] = strconv.FormatInt(x, 10)
+		}
+		msg += " while mapping element " + strings.Join(parts, ", ")
+	}
+	return msg
+}
+
+// watchMemory samples the heap until stop is closed and stops the run if it passes limit.
+func (e *engine) watchMemory(limit int64, stop <-chan struct{}) {
+	samples := []metrics.Sample{{Name: "/memory/classes/heap/objects:bytes"}}
+	heap := func() int64 {
+		metrics.Read(samples)
+		if samples[0].Value.Kind() != metrics.KindUint64 {
+			return 0
+		}
+		return int64(samples[0].Value.Uint64())
+	}
+	t := time.NewTicker(10 * time.Millisecond)
+	defer t.Stop()
+	for {
+		select {
+		case <-stop:
+			return
+		case <-t.C:
+		}
+		if heap() <= limit {
+			continue
+		}
+		// The figure includes garbage not yet collected: collect, then look again.
+		goruntime.GC()
+		h := heap()
+		if h <= limit {
+			continue
+		}
+		me := &MemoryError{Limit: limit, Heap: h}
+		e.slotsMu.Lock()
+		for i := range e.slots {
+			if s := e.slots[i].Load(); s != nil {
+				if cur := s.cur.Load(); cur >= 0 {
+					me.Elements = append(me.Elements, cur)
+				}
+			}
+		}
+		e.slotsMu.Unlock()
+		slices.Sort(me.Elements)
+		e.cancel(Fatal(me))
+		return
+	}
 }

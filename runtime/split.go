@@ -632,6 +632,17 @@ func quoteChar(c byte) string {
 	return "'" + s[1:len(s)-1] + "'"
 }
 
+// FormatBytes formats a byte count for people: 256 MiB, 1.5 GiB, 700 bytes.
+func FormatBytes(n int64) string {
+	switch {
+	case n >= 1<<30 && n%(1<<30) != 0:
+		return strconv.FormatFloat(float64(n)/(1<<30), 'f', 1, 64) + " GiB"
+	case n >= 1<<20 && n%(1<<20) != 0:
+		return strconv.FormatFloat(float64(n)/(1<<20), 'f', 1, 64) + " MiB"
+	}
+	return formatBytes(n)
+}
+
 func formatBytes(n int64) string {
 	switch {
 	case n >= 1<<30 && n%(1<<30) == 0:

@@ -24,7 +24,7 @@ type hierarchy struct {
 // the mount, and the smallest limit wins. Missing or unreadable files count as
 // no limit.
 func cgroupCPULimit(fsys fs.FS, procCgroup, mountinfo string) (float64, bool) {
-	mounts := parseMountinfo(mountinfo)
+	mounts := parseMountinfo(mountinfo, "cpu")
 	best, found := math.Inf(1), false
 	for _, line := range strings.Split(procCgroup, "\n") {
 		parts := strings.SplitN(strings.TrimSpace(line), ":", 3)
@@ -151,9 +151,9 @@ func ratio(quota, period int64) (float64, bool) {
 	return float64(quota) / float64(period), true
 }
 
-// parseMountinfo returns the cgroup mounts that can limit CPU bandwidth:
-// cgroup2 mounts, and cgroup (v1) mounts with the cpu controller.
-func parseMountinfo(mountinfo string) []hierarchy {
+// parseMountinfo returns the cgroup mounts that can apply the controller's
+// limits (cpu, memory): cgroup2 mounts, and cgroup (v1) mounts with it.
+func parseMountinfo(mountinfo, controller string) []hierarchy {
 	var out []hierarchy
 	for _, line := range strings.Split(mountinfo, "\n") {
 		// id parent major:minor root mount-point options [optional...] - fstype source super-options
@@ -170,7 +170,7 @@ func parseMountinfo(mountinfo string) []hierarchy {
 		case "cgroup2":
 			h.v2 = true
 		case "cgroup":
-			if len(g) < 3 || !hasOption(g[2], "cpu") {
+			if len(g) < 3 || !hasOption(g[2], controller) {
 				continue
 			}
 		default:

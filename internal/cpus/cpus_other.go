@@ -9,3 +9,6 @@ import "runtime"
 func Available() int {
 	return max(runtime.NumCPU(), 1)
 }
+
+// Memory returns the bytes of memory this process may use; outside Linux it is not known (0).
+func Memory() int64 { return 0 }
