@@ -34,11 +34,15 @@ func TestMain(m *testing.M) {
 // TestScript runs the end-to-end CLI scripts in testdata/script/*.txtar. Besides testscript's own
 // commands they may use:
 //
-//	signal [-code N] [-after MARKER] [-within DUR] SIGNAL PROGRAM [ARGS...]
+//	signal [-code N] [-after MARKER] [-within DUR] [-stdin FILE] SIGNAL PROGRAM [ARGS...]
 //	    run PROGRAM, wait until its stderr contains MARKER (default: start at once), send SIGNAL
 //	    (INT or TERM), and check it exits with status N (default 130 for INT, 143 for TERM) within
 //	    DUR (default 1s) of the signal; its stdout and stderr go to the files signal.stdout and
-//	    signal.stderr
+//	    signal.stderr. With -stdin, PROGRAM's stdin is a pipe that gets FILE's content and then
+//	    stays open (a stream that never ends); without it, stdin is empty
+//	status N PROGRAM [ARGS...]
+//	    like exec (stdin from the stdin command, stdout and stderr kept for the stdout, stderr and
+//	    cmp commands), but check that PROGRAM exits with exactly status N
 //	ptyrun [-code N] PROGRAM [ARGS...]
 //	    run PROGRAM with its stderr on a pseudo-terminal (stdout stays a pipe) and check its exit
 //	    status (default 0); what the terminal showed goes to the file pty.out, stdout to pty.stdout
@@ -53,11 +57,18 @@ func TestScript(t *testing.T) {
 				return err
 			}
 			env.Setenv("PROJECT", wd)
+			// Under -race, a program that exits with status 0 sleeps 1s first (GORACE's
+			// atexit_sleep_ms) so that late race reports make it out: far too long for hundreds of
+			// runs of the test binary as jsmap.
+			if gorace := env.Getenv("GORACE"); !strings.Contains(gorace, "atexit_sleep_ms") {
+				env.Setenv("GORACE", strings.TrimSpace(gorace+" atexit_sleep_ms=50"))
+			}
 			return nil
 		},
 		Cmds: map[string]func(ts *testscript.TestScript, neg bool, args []string){
 			"signal": cmdSignal,
 			"ptyrun": cmdPtyrun,
+			"status": cmdStatus,
 		},
 	})
 }
@@ -82,7 +93,7 @@ func command(ts *testscript.TestScript, args []string) *exec.Cmd {
 	for _, kv := range os.Environ() {
 		env = append(env, kv)
 	}
-	env = append(env, "PATH="+ts.Getenv("PATH"), "HOME="+ts.Getenv("HOME"))
+	env = append(env, "PATH="+ts.Getenv("PATH"), "HOME="+ts.Getenv("HOME"), "GORACE="+ts.Getenv("GORACE"))
 	cmd.Env = env
 	return cmd
 }
@@ -130,9 +141,11 @@ func cmdSignal(ts *testscript.TestScript, neg bool, args []string) {
 	if neg {
 		ts.Fatalf("signal does not support !")
 	}
-	code, marker, within := -1, "", time.Second
+	code, marker, within, stdinFile := -1, "", time.Second, ""
 	for len(args) > 1 && strings.HasPrefix(args[0], "-") {
 		switch args[0] {
+		case "-stdin":
+			stdinFile = args[1]
 		case "-code":
 			n, err := strconv.Atoi(args[1])
 			ts.Check(err)
@@ -149,7 +162,7 @@ func cmdSignal(ts *testscript.TestScript, neg bool, args []string) {
 		args = args[2:]
 	}
 	if len(args) < 2 {
-		ts.Fatalf("usage: signal [-code N] [-after MARKER] [-within DUR] INT|TERM PROGRAM [ARGS...]")
+		ts.Fatalf("usage: signal [-code N] [-after MARKER] [-within DUR] [-stdin FILE] INT|TERM PROGRAM [ARGS...]")
 	}
 	var sig syscall.Signal
 	switch args[0] {
@@ -166,7 +179,20 @@ func cmdSignal(ts *testscript.TestScript, neg bool, args []string) {
 	cmd := command(ts, args[1:])
 	stdout, stderr := newLockedBuffer(), newLockedBuffer()
 	cmd.Stdout, cmd.Stderr = stdout, stderr
+	var stdinW *os.File
+	if stdinFile != "" {
+		data, err := os.ReadFile(ts.MkAbs(stdinFile))
+		ts.Check(err)
+		r, w, err := os.Pipe()
+		ts.Check(err)
+		cmd.Stdin, stdinW = r, w
+		defer w.Close()
+		go w.Write(data) // may block until PROGRAM reads; the deferred Close ends it
+	}
 	ts.Check(cmd.Start())
+	if stdinW != nil {
+		cmd.Stdin.(*os.File).Close() // the child has its copy
+	}
 	done := make(chan error, 1)
 	go func() { done <- cmd.Wait() }()
 	deadline := time.After(30 * time.Second)
@@ -199,6 +225,21 @@ func cmdSignal(ts *testscript.TestScript, neg bool, args []string) {
 		ts.Fatalf("took %v to exit after the signal, want at most %v", took, within)
 	}
 	ts.Logf("exited with status %d %v after the signal", code, took.Round(time.Millisecond))
+}
+
+func cmdStatus(ts *testscript.TestScript, neg bool, args []string) {
+	if neg {
+		ts.Fatalf("status does not support !")
+	}
+	if len(args) < 2 {
+		ts.Fatalf("usage: status N PROGRAM [ARGS...]")
+	}
+	want, err := strconv.Atoi(args[0])
+	ts.Check(err)
+	err = ts.Exec(args[1], args[2:]...)
+	if got := exitStatus(err); got != want {
+		ts.Fatalf("exit status %d, want %d (%v)", got, want, err)
+	}
 }
 
 func cmdPtyrun(ts *testscript.TestScript, neg bool, args []string) {
@@ -325,4 +366,3 @@ func TestExamplesAgainstNode(t *testing.T) {
 		}
 	}
 }
-

@@ -25,6 +25,8 @@ type decoder struct {
 	items []any                 // a stack of array items under construction
 	buf   []byte
 	u16   []uint16
+	// define creates a data property with any JS string as key (captured before scripts run).
+	define goja.Callable
 }
 
 var errMalformed = errors.New("malformed JSON element")
@@ -33,6 +35,9 @@ func (d *decoder) init(vm *goja.Runtime) {
 	d.vm = vm
 	d.keys = make(map[string]string, 64)
 	d.strs = make(map[string]goja.Value, 64)
+	if v, err := vm.RunString(`((dp) => (o, k, v) => { dp(o, k, {value: v, writable: true, enumerable: true, configurable: true}) })(Object.defineProperty)`); err == nil {
+		d.define, _ = goja.AssertFunction(v)
+	}
 }
 
 const (
@@ -78,6 +83,7 @@ func (d *decoder) value(b []byte, i int) (goja.Value, int) {
 				panic(errMalformed)
 			}
 			j := stringEnd(b, i)
+			keyStart, keyEnd := i, j
 			key := d.key(b[i:j])
 			i = skipWS(b, j)
 			if b[i] != ':' {
@@ -85,9 +91,16 @@ func (d *decoder) value(b []byte, i int) (goja.Value, int) {
 			}
 			var v goja.Value
 			v, i = d.value(b, skipWS(b, i+1))
-			if key == "__proto__" {
+			switch {
+			case key == "__proto__":
 				obj.DefineDataProperty(key, v, goja.FLAG_TRUE, goja.FLAG_TRUE, goja.FLAG_TRUE)
-			} else {
+			case d.define != nil && jsontext.NeedsUTF16(b[keyStart:keyEnd]):
+				// A key with a lone surrogate: only a JS string can hold it.
+				d.u16 = jsontext.UnquoteUTF16(d.u16[:0], b[keyStart:keyEnd])
+				if _, err := d.define(goja.Undefined(), obj, goja.StringFromUTF16(d.u16), v); err != nil {
+					panic(err)
+				}
+			default:
 				obj.Set(key, v)
 			}
 			i = skipWS(b, i)

@@ -13,59 +13,91 @@ import (
 
 // encoder writes JS values as JSON exactly as JSON.stringify(v) would, without building a JS string:
 // key order kept, NaN and ±Infinity as null, undefined/functions/symbols left out of objects and
-// null in arrays, toJSON honoured, boxed primitives unwrapped. A BigInt, a cycle, or nesting deeper
-// than the limit is an error (a TypeError or RangeError, as in node).
+// null in arrays, toJSON honoured (also BigInt.prototype.toJSON), boxed primitives unwrapped, arrays
+// behind a Proxy written as arrays. A BigInt, a cycle, or nesting deeper than the limit is an error
+// (a TypeError or RangeError, as in node).
 type encoder struct {
-	vm        *goja.Runtime
-	maxDepth  int
-	stack     []*goja.Object
-	u16       []uint16
-	stringify goja.Callable // JSON.stringify, for objects this encoder does not handle itself
+	vm       *goja.Runtime
+	maxDepth int
+	stack    []*goja.Object
+	u16      []uint16
+	start    int          // where this value's JSON starts in dst
+	stop     func() error // checked now and then in long loops: a timeout or a stopped run
+
+	// Captured from a fresh VM, before any script runs, so that scripts cannot change them.
+	stringify  goja.Callable // JSON.stringify, for keys that Go strings cannot hold
+	rangeError *goja.Object
+	bigintTo   *goja.Object // BigInt.prototype
+	isArray    goja.Callable
 }
 
 func (e *encoder) init(vm *goja.Runtime, maxDepth int) {
 	e.vm = vm
 	e.maxDepth = maxDepth
+	json := vm.Get("JSON").(*goja.Object)
+	e.stringify, _ = goja.AssertFunction(json.Get("stringify"))
+	e.rangeError, _ = vm.Get("RangeError").(*goja.Object)
+	if bi, ok := vm.Get("BigInt").(*goja.Object); ok {
+		e.bigintTo, _ = bi.Get("prototype").(*goja.Object)
+	}
+	arr := vm.Get("Array").(*goja.Object)
+	e.isArray, _ = goja.AssertFunction(arr.Get("isArray"))
 }
 
 var (
-	typeInt64   = reflect.TypeOf(int64(0))
-	typeFloat64 = reflect.TypeOf(float64(0))
-	typeBool    = reflect.TypeOf(true)
-	typeBigInt  = reflect.TypeOf((*big.Int)(nil))
+	typeInt64    = reflect.TypeOf(int64(0))
+	typeFloat64  = reflect.TypeOf(float64(0))
+	typeBool     = reflect.TypeOf(true)
+	typeBigInt   = reflect.TypeOf((*big.Int)(nil))
+	typeFunc     = reflect.TypeOf(func(goja.FunctionCall) goja.Value { return nil })
+	typeCtor     = reflect.TypeOf(func(goja.ConstructorCall) *goja.Object { return nil })
+	typeProxy    = reflect.TypeOf(goja.Proxy{})
+	typePlainObj = reflect.TypeOf(map[string]any{})
 )
-
-// encodeError is an encoding failure with the JS error class it corresponds to.
-type encodeError struct{ msg string }
-
-func (e *encodeError) Error() string { return e.msg }
 
 // encode appends the JSON of v (not undefined) to dst.
 func (e *encoder) encode(dst []byte, v goja.Value) (out []byte, err error) {
+	out, ok, err := e.encodeValue(dst, v)
+	if err == nil && !ok {
+		// A top-level function or symbol: JSON.stringify gives undefined; written as null.
+		out = append(dst, "null"...)
+	}
+	return out, err
+}
+
+// encodeValue is JSON.stringify(v): ok is false when the result is undefined.
+func (e *encoder) encodeValue(dst []byte, v goja.Value) (out []byte, ok bool, err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			s, isStop := r.(encodeStop)
+			if !isStop {
+				panic(r)
+			}
+			out, ok, err = dst, false, s.err
+		}
+	}()
 	e.stack = e.stack[:0]
-	var ok bool
+	e.start = len(dst)
 	ex := e.vm.Try(func() {
 		out, ok = e.value(dst, v, "")
 	})
 	if ex != nil {
-		return dst, ex
+		return dst, false, ex
 	}
-	if !ok {
-		// A top-level function or symbol: JSON.stringify gives undefined.
-		return append(dst, "null"...), nil
-	}
-	return out, nil
+	return out, ok, nil
 }
 
-// throw raises a JS error of the given constructor inside the VM (so the stack is the script's).
-func (e *encoder) throw(kind, msg string) {
-	ctor, _ := e.vm.Get(kind).(*goja.Object)
-	if ctor != nil {
-		if obj, err := e.vm.New(ctor, e.vm.ToValue(msg)); err == nil {
+func (e *encoder) typeError(msg string) {
+	panic(e.vm.NewTypeError(msg))
+}
+
+func (e *encoder) rangeErr(msg string) {
+	if e.rangeError != nil {
+		if obj, err := e.vm.New(e.rangeError, e.vm.ToValue(msg)); err == nil {
 			panic(obj)
 		}
 	}
-	panic(e.vm.NewTypeError(msg))
+	e.typeError(msg)
 }
 
 // value appends v; ok is false when v has no JSON form (undefined, a function, a symbol).
@@ -82,13 +114,24 @@ func (e *encoder) value(dst []byte, v goja.Value, key string) ([]byte, bool) {
 			}
 			ro, isObj := r.(*goja.Object)
 			if !isObj {
-				return e.value(dst, r, key)
+				return e.primitive(dst, r, key, false)
 			}
 			x = ro
 		}
 		return e.object(dst, x)
+	}
+	return e.primitive(dst, v, key, true)
+}
+
+// primitive appends a non-object value; toJSON says whether a BigInt's toJSON may still apply.
+func (e *encoder) primitive(dst []byte, v goja.Value, key string, toJSON bool) ([]byte, bool) {
+	switch x := v.(type) {
+	case nil:
+		return dst, false
 	case goja.String:
 		return e.str(dst, x), true
+	case *goja.Object:
+		return e.object(dst, x)
 	}
 	if goja.IsUndefined(v) {
 		return dst, false
@@ -107,7 +150,16 @@ func (e *encoder) value(dst []byte, v goja.Value, key string) ([]byte, bool) {
 		}
 		return append(dst, "false"...), true
 	case typeBigInt:
-		e.throw("TypeError", "Do not know how to serialize a BigInt")
+		if toJSON && e.bigintTo != nil {
+			if tj, ok := goja.AssertFunction(e.bigintTo.Get("toJSON")); ok {
+				r, err := tj(v, e.vm.ToValue(key))
+				if err != nil {
+					panic(err)
+				}
+				return e.primitive(dst, r, key, false)
+			}
+		}
+		e.typeError("Do not know how to serialize a BigInt")
 	}
 	// A symbol.
 	return dst, false
@@ -131,51 +183,89 @@ func (e *encoder) object(dst []byte, obj *goja.Object) ([]byte, bool) {
 	switch obj.ClassName() {
 	case "Array":
 		return e.array(dst, obj), true
-	case "Object", "Error", "Arguments":
-		return e.plain(dst, obj), true
-	case "Function", "AsyncFunction", "GeneratorFunction", "AsyncGeneratorFunction":
+	case "Function":
 		return dst, false
-	case "Number", "String", "Boolean", "BigInt":
-		// Boxed primitives serialize as their primitive value.
-		prim := obj.Export()
-		switch p := prim.(type) {
-		case *big.Int:
-			e.throw("TypeError", "Do not know how to serialize a BigInt")
-		case float64:
-			return jsontext.AppendFloat(dst, p), true
-		case int64:
-			return strconv.AppendInt(dst, p, 10), true
-		case bool:
-			return strconv.AppendBool(dst, p), true
-		case string:
-			return e.str(dst, e.vm.ToValue(obj.String()).(goja.String)), true
+	case "Number":
+		// Boxed primitives serialize as their primitive value (ToNumber / ToString, as in the spec).
+		return jsontext.AppendFloat(dst, obj.ToFloat()), true
+	case "String":
+		if str, ok := obj.ToString().(goja.String); ok {
+			return e.str(dst, str), true
+		}
+	case "Boolean":
+		if b, ok := obj.Export().(bool); ok {
+			return strconv.AppendBool(dst, b), true
+		}
+	case "Object":
+		switch obj.ExportType() {
+		case typePlainObj:
+		case typeFunc, typeCtor: // async arrow functions are class Object in goja
+			return dst, false
+		case typeBigInt: // Object(1n)
+			e.typeError("Do not know how to serialize a BigInt")
+		case typeProxy:
+			if r, err := e.isArray(goja.Undefined(), obj); err == nil && r.ToBoolean() {
+				return e.array(dst, obj), true
+			} else if err != nil {
+				panic(err)
+			}
+			if _, ok := goja.AssertFunction(obj); ok {
+				return dst, false
+			}
 		}
 	}
-	// Anything else (typed arrays, Map, Proxy, RegExp, ...): let the VM's JSON.stringify decide.
-	return e.fallback(dst, obj)
+	return e.plain(dst, obj), true
 }
+
+// check stops a long encoding that is too big, timed out, or no longer wanted.
+func (e *encoder) check(dst []byte) {
+	if len(dst)-e.start > maxOutput {
+		e.tooLong()
+	}
+	if e.stop != nil {
+		if err := e.stop(); err != nil {
+			panic(encodeStop{err})
+		}
+	}
+}
+
+// encodeStop unwinds an encoding that must stop (see check).
+type encodeStop struct{ err error }
 
 func (e *encoder) push(obj *goja.Object) {
 	for _, o := range e.stack {
 		if o == obj {
-			e.throw("TypeError", "Converting circular structure to JSON")
+			e.typeError("Converting circular structure to JSON")
 		}
 	}
 	if len(e.stack) >= e.maxDepth {
-		e.throw("RangeError", "the result is nested more than "+strconv.Itoa(e.maxDepth)+" levels deep")
+		e.rangeErr("Maximum call stack size exceeded: the value is nested more than " + strconv.Itoa(e.maxDepth) + " levels deep")
 	}
 	e.stack = append(e.stack, obj)
 }
 
 func (e *encoder) pop() { e.stack = e.stack[:len(e.stack)-1] }
 
+// maxOutput bounds the JSON of one value, as V8 bounds a string's length.
+const maxOutput = 512 << 20
+
+func (e *encoder) tooLong() {
+	e.rangeErr("Invalid string length: the JSON of a value may have at most 512 MiB")
+}
+
 func (e *encoder) array(dst []byte, obj *goja.Object) []byte {
 	e.push(obj)
 	n := obj.Get("length").ToInteger()
+	if 2*n > maxOutput {
+		e.tooLong()
+	}
 	dst = append(dst, '[')
 	for i := int64(0); i < n; i++ {
 		if i > 0 {
 			dst = append(dst, ',')
+		}
+		if i&4095 == 4095 {
+			e.check(dst)
 		}
 		var ok bool
 		k := indexKey(i)
@@ -189,10 +279,20 @@ func (e *encoder) array(dst []byte, obj *goja.Object) []byte {
 }
 
 func (e *encoder) plain(dst []byte, obj *goja.Object) []byte {
+	keys := obj.Keys()
+	for _, k := range keys {
+		if strings.Contains(k, "\uFFFD") {
+			// Perhaps a key with a lone surrogate, which a Go string cannot hold: let the VM write it.
+			return e.fallback(dst, obj)
+		}
+	}
 	e.push(obj)
 	dst = append(dst, '{')
 	first := true
-	for _, k := range obj.Keys() {
+	for i, k := range keys {
+		if i&4095 == 4095 {
+			e.check(dst)
+		}
 		mark := len(dst)
 		if !first {
 			dst = append(dst, ',')
@@ -211,12 +311,8 @@ func (e *encoder) plain(dst []byte, obj *goja.Object) []byte {
 	return append(dst, '}')
 }
 
-// fallback encodes obj with the VM's JSON.stringify.
-func (e *encoder) fallback(dst []byte, obj *goja.Object) ([]byte, bool) {
-	if e.stringify == nil {
-		json := e.vm.Get("JSON").(*goja.Object)
-		e.stringify, _ = goja.AssertFunction(json.Get("stringify"))
-	}
+// fallback encodes obj with the VM's own JSON.stringify.
+func (e *encoder) fallback(dst []byte, obj *goja.Object) []byte {
 	e.push(obj)
 	r, err := e.stringify(goja.Undefined(), obj)
 	e.pop()
@@ -224,9 +320,9 @@ func (e *encoder) fallback(dst []byte, obj *goja.Object) ([]byte, bool) {
 		panic(err)
 	}
 	if goja.IsUndefined(r) {
-		return dst, false
+		return append(dst, "null"...)
 	}
-	return append(dst, r.String()...), true
+	return append(dst, r.String()...)
 }
 
 var indexKeys = func() []string {

@@ -131,6 +131,11 @@ func (w *Worker) scriptError(err error) *ScriptError {
 }
 
 func (p *Program) scriptError(vm *goja.Runtime, err error) *ScriptError {
+	// A thrown value first: errors.As would call Exception.Unwrap, which panics for some values
+	// (a revoked Proxy).
+	if ex, ok := err.(*goja.Exception); ok {
+		return &ScriptError{Message: describeThrown(vm, ex.Value()), Frames: p.frames(ex.Stack())}
+	}
 	var intr *goja.InterruptedError
 	if errors.As(err, &intr) {
 		se := &ScriptError{Frames: p.frames(intr.Stack())}

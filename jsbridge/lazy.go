@@ -242,10 +242,25 @@ func (d *decoder) decodeLazy(in []byte) (v goja.Value, err error) {
 	if len(in) == 0 {
 		return nil, errMalformed
 	}
-	if in[0] != '{' && in[0] != '[' {
+	if (in[0] != '{' && in[0] != '[') || hasSurrogateEscape(in) {
+		// Scalars gain nothing from a view; keys with lone surrogates need plain objects.
 		return d.decode(in)
 	}
 	own := make([]byte, len(in))
 	copy(own, in)
 	return d.lazyValue(own), nil
+}
+
+// hasSurrogateEscape reports whether b has a \u escape in the surrogate range (\uD800-\uDFFF).
+func hasSurrogateEscape(b []byte) bool {
+	for {
+		i := bytes.Index(b, []byte(`\u`))
+		if i < 0 || i+3 >= len(b) {
+			return false
+		}
+		if c, d := b[i+2], b[i+3]; (c == 'd' || c == 'D') && (d >= '8' && d <= '9' || d >= 'a' && d <= 'f' || d >= 'A' && d <= 'F') {
+			return true
+		}
+		b = b[i+2:]
+	}
 }

@@ -2,11 +2,13 @@ package jsbridge
 
 import (
 	"errors"
+	"strconv"
 	"strings"
 
 	"github.com/dop251/goja"
 
 	"github.com/jsmap/jsmap/internal/inspect"
+	"github.com/jsmap/jsmap/internal/jsontext"
 	"github.com/jsmap/jsmap/internal/modresolve"
 )
 
@@ -56,6 +58,9 @@ func (w *Worker) installGlobals() error {
 	if err != nil {
 		return err
 	}
+	if err := w.installJSON(); err != nil {
+		return err
+	}
 	return vm.Set("args", args)
 }
 
@@ -91,10 +96,10 @@ func (w *Worker) requireFunc(from string) func(goja.FunctionCall) goja.Value {
 					msg += " (" + le.Hint + ")"
 				}
 			}
-			if strings.HasSuffix(path, ".json") || le != nil {
-				panic(vm.NewGoError(errors.New(msg)))
-			}
-			panic(vm.NewGoError(m.err))
+			e := vm.NewGoError(m.err)
+			e.Set("message", msg)
+			e.Set("name", "Error") // not goja's "GoError": the script sees an Error like node's
+			panic(e)
 		}
 		v, err := w.runModule(m)
 		if err != nil {
@@ -121,4 +126,118 @@ func isUncatchable(err error) bool {
 	var intr *goja.InterruptedError
 	var so *goja.StackOverflowError
 	return errors.As(err, &intr) || errors.As(err, &so)
+}
+
+// installJSON replaces JSON.parse and JSON.stringify with jsmap's own decoder and encoder: the same
+// results, faster, and with nesting bounded (goja's recursive versions could exhaust the Go stack on
+// very deep values). A reviver or replacer still goes to goja's versions, after a depth check.
+func (w *Worker) installJSON() error {
+	vm := w.vm
+	json, ok := vm.Get("JSON").(*goja.Object)
+	if !ok {
+		return errors.New("no JSON object")
+	}
+	origParse, _ := goja.AssertFunction(json.Get("parse"))
+	origStringify := w.enc.stringify
+	syntaxError, _ := vm.Get("SyntaxError").(*goja.Object)
+	maxDepth := w.p.opts.MaxDepth
+	throwSyntax := func(msg string) {
+		if syntaxError != nil {
+			if e, err := vm.New(syntaxError, vm.ToValue(msg)); err == nil {
+				panic(e)
+			}
+		}
+		panic(vm.NewTypeError(msg))
+	}
+	rethrow := func(v goja.Value, err error) goja.Value {
+		if err != nil {
+			panic(err)
+		}
+		return v
+	}
+	parse := func(call goja.FunctionCall) goja.Value {
+		text := []byte(call.Argument(0).String())
+		if err := jsontext.Validate(text, maxDepth); err != nil {
+			msg := err.Error()
+			var se *jsontext.SyntaxError
+			if errors.As(err, &se) {
+				msg += " in JSON at position " + strconv.Itoa(se.Offset)
+			}
+			throwSyntax(msg)
+		}
+		if _, ok := goja.AssertFunction(call.Argument(1)); ok {
+			return rethrow(origParse(call.This, call.Arguments...))
+		}
+		var d decoder
+		d.init(vm)
+		d.define = w.dec.define
+		v, err := d.decode(text)
+		if err != nil {
+			throwSyntax(err.Error())
+		}
+		return v
+	}
+	stringify := func(call goja.FunctionCall) goja.Value {
+		replacer := call.Argument(1)
+		inner := encoder{vm: vm, maxDepth: maxDepth, stringify: origStringify, rangeError: w.enc.rangeError, bigintTo: w.enc.bigintTo, isArray: w.enc.isArray}
+		if !goja.IsUndefined(replacer) && !goja.IsNull(replacer) {
+			if _, ok := replacer.(*goja.Object); ok {
+				// Check the depth first: goja's own version recurses without a bound.
+				if _, _, err := inner.encodeValue(nil, call.Argument(0)); err != nil {
+					var ex *goja.Exception
+					if errors.As(err, &ex) && strings.Contains(ex.Error(), "nested more than") {
+						panic(err)
+					}
+				}
+				return rethrow(origStringify(call.This, call.Arguments...))
+			}
+		}
+		out, ok, err := inner.encodeValue(nil, call.Argument(0))
+		if err != nil {
+			panic(err)
+		}
+		if !ok {
+			return goja.Undefined()
+		}
+		if indent := indentOf(call.Argument(2)); indent != "" {
+			out = jsontext.Indent(nil, out, "", indent)
+		}
+		return vm.ToValue(string(out))
+	}
+	if err := json.Set("parse", parse); err != nil {
+		return err
+	}
+	return json.Set("stringify", stringify)
+}
+
+// indentOf is JSON.stringify's space argument as an indent string (at most 10 characters).
+func indentOf(space goja.Value) string {
+	if space == nil || goja.IsUndefined(space) || goja.IsNull(space) {
+		return ""
+	}
+	if obj, ok := space.(*goja.Object); ok {
+		switch obj.ClassName() {
+		case "Number":
+			space = obj.ToNumber()
+		case "String":
+			space = obj.ToString()
+		default:
+			return ""
+		}
+	}
+	if goja.IsNumber(space) {
+		n := space.ToInteger()
+		if n < 1 {
+			return ""
+		}
+		return strings.Repeat(" ", int(min(n, 10)))
+	}
+	if goja.IsString(space) {
+		s := []rune(space.String())
+		if len(s) > 10 {
+			s = s[:10]
+		}
+		return string(s)
+	}
+	return ""
 }

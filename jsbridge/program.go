@@ -57,7 +57,6 @@ type Program struct {
 
 	probe    *Worker // the VM that checked the script at load, kept for the first worker
 	lazy     bool    // elements are lazy views (see Options.Eager)
-	warned   atomic.Bool
 	closed   atomic.Bool
 	warnMu   sync.Mutex
 	stderrMu sync.Mutex
@@ -225,7 +224,19 @@ func (p *Program) compile(name, src string, shift int) (*goja.Program, error) {
 	}
 	prg, err := goja.CompileAST(ast, false)
 	if err != nil {
-		return nil, &LoadError{File: name, Msg: "SyntaxError: " + err.Error(), Err: err}
+		le := &LoadError{File: name, Msg: "SyntaxError: " + err.Error(), Err: err}
+		var ce *goja.CompilerSyntaxError
+		if errors.As(err, &ce) {
+			le.Msg = "SyntaxError: " + ce.Message
+			if ce.File != nil {
+				pos := ce.File.Position(ce.Offset)
+				le.Line, le.Column = pos.Line, pos.Column
+				if le.Line == 1 {
+					le.Column = max(le.Column-len(wrapPrefix)-shift, 1)
+				}
+			}
+		}
+		return nil, le
 	}
 	return prg, nil
 }

@@ -7,6 +7,7 @@ import (
 	"path/filepath"
 	"reflect"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/dop251/goja"
@@ -30,7 +31,8 @@ type Worker struct {
 	ctx     context.Context
 	stopCtx func() bool
 
-	mu     sync.Mutex // guards active, seq and interrupts
+	mu     sync.Mutex            // guards active, seq and interrupts
+	intr   atomic.Pointer[error] // the interrupt of the call in progress, for Go loops to see
 	active bool
 	seq    uint64
 	timer  *time.Timer
@@ -46,6 +48,12 @@ func (p *Program) newWorker(ctx context.Context, main *module) (*Worker, error) 
 	w := &Worker{p: p, vm: vm, modules: map[string]*goja.Object{}}
 	w.dec.init(vm)
 	w.enc.init(vm, p.opts.MaxDepth)
+	w.enc.stop = func() error {
+		if p := w.intr.Load(); p != nil {
+			return *p
+		}
+		return nil
+	}
 	w.bind(ctx)
 	if err := w.installGlobals(); err != nil {
 		return nil, &LoadError{File: p.name, Msg: err.Error(), Err: err}
@@ -79,6 +87,7 @@ func (w *Worker) interrupt(cause error) {
 	w.mu.Lock()
 	if w.active {
 		w.vm.Interrupt(cause)
+		w.intr.Store(&cause)
 	}
 	w.mu.Unlock()
 }
@@ -90,7 +99,9 @@ func (w *Worker) begin() {
 	w.active = true
 	w.seq++
 	if err := w.ctx.Err(); err != nil {
-		w.vm.Interrupt(context.Cause(w.ctx))
+		cause := context.Cause(w.ctx)
+		w.vm.Interrupt(cause)
+		w.intr.Store(&cause)
 	}
 	if d := w.p.opts.Timeout; d > 0 {
 		seq := w.seq
@@ -98,6 +109,8 @@ func (w *Worker) begin() {
 			w.mu.Lock()
 			if w.active && w.seq == seq {
 				w.vm.Interrupt(ErrTimeout)
+				err := ErrTimeout
+				w.intr.Store(&err)
 			}
 			w.mu.Unlock()
 		})
@@ -113,6 +126,7 @@ func (w *Worker) end() {
 		w.timer = nil
 	}
 	w.vm.ClearInterrupt()
+	w.intr.Store(nil)
 	w.mu.Unlock()
 }
 
@@ -125,7 +139,17 @@ func (w *Worker) guard(f func() error) error {
 
 // useExports finds the map function (and setup, teardown) in what the main module exported, and
 // runs setup.
-func (w *Worker) useExports(exports goja.Value) error {
+func (w *Worker) useExports(exports goja.Value) (err error) {
+	defer func() {
+		// Looking at the exports can throw: a Proxy's trap, a revoked Proxy.
+		if r := recover(); r != nil {
+			ex := w.vm.Try(func() { panic(r) })
+			if ex == nil {
+				panic(r)
+			}
+			err = w.p.loadError(w.vm, ex)
+		}
+	}()
 	p := w.p
 	bad := func(msg string) error {
 		return &LoadError{File: p.name, Msg: msg,
@@ -156,7 +180,6 @@ func (w *Worker) useExports(exports goja.Value) error {
 		}
 		return fn, nil
 	}
-	var err error
 	if w.fn, err = get("map"); err != nil {
 		return err
 	}
@@ -194,8 +217,10 @@ func (w *Worker) useExports(exports goja.Value) error {
 // loadError describes an exception thrown while the main module ran.
 func (p *Program) loadError(vm *goja.Runtime, err error) error {
 	var le *LoadError
-	if _, thrown := err.(*goja.Exception); !thrown && errors.As(err, &le) {
+	if ex, thrown := err.(*goja.Exception); !thrown && errors.As(err, &le) {
 		return le
+	} else if thrown && errors.As(unwrapThrown(ex), &le) {
+		return le // a module that require() could not load: point into it
 	}
 	se := p.scriptError(vm, err)
 	out := &LoadError{File: p.name, Msg: se.Message, Stack: se.Stack(), Hint: se.Hint, Err: se}
@@ -212,12 +237,17 @@ func (p *Program) loadError(vm *goja.Runtime, err error) error {
 // Map calls the script's function on one element (JSON text) with its index and appends the JSON of
 // the result to dst. A returned Promise is awaited; undefined is written as null (with a warning,
 // once per Program). Errors are *ScriptError.
-func (w *Worker) Map(ctx context.Context, index int64, in []byte, dst []byte) ([]byte, error) {
+func (w *Worker) Map(ctx context.Context, index int64, in []byte, dst []byte) (out []byte, err error) {
+	defer func() {
+		// Whatever the script does, a Go panic does not escape: it fails the element.
+		if r := recover(); r != nil {
+			out, err = dst, &ScriptError{Message: fmt.Sprintf("internal error: %v", r), Hint: "this is a bug in jsmap: please report it"}
+		}
+	}()
 	if err := w.ctx.Err(); err != nil {
 		return dst, context.Cause(w.ctx)
 	}
 	var item goja.Value
-	var err error
 	if w.p.lazy {
 		item, err = w.dec.decodeLazy(in)
 	} else {
@@ -236,17 +266,49 @@ func (w *Worker) Map(ctx context.Context, index int64, in []byte, dst []byte) ([
 		return dst, w.scriptError(err)
 	}
 	if ret == nil || goja.IsUndefined(ret) {
-		if !w.p.warned.Swap(true) {
-			w.p.warnf("element %d: the function returned undefined; writing null (is a return statement missing?)", index)
-		}
-		return append(dst, "null"...), nil
+		return append(dst, "null"...), &Undefined{Index: index, What: "undefined"}
 	}
-	out, err := w.enc.encode(dst, ret)
+	out, ok, err := w.enc.encodeValue(dst, ret)
 	if err != nil {
+		if _, thrown := err.(*goja.Exception); !thrown {
+			// Stopped in the middle of encoding: a timeout or a stopped run.
+			se := &ScriptError{Message: "interrupted: " + err.Error(), Cause: err}
+			if errors.Is(err, ErrTimeout) {
+				se.Message = fmt.Sprintf("timed out after %s", formatDuration(w.p.opts.Timeout))
+				se.Hint = "--timeout sets the time one element may take"
+			}
+			return dst, se
+		}
 		return dst, w.scriptError(err)
+	}
+	if !ok {
+		// A function or a symbol: JSON.stringify gives undefined.
+		return append(dst, "null"...), &Undefined{Index: index, What: "a " + typeName(ret) + ", which JSON has no form for"}
 	}
 	return out, nil
 }
+
+func typeName(v goja.Value) string {
+	if _, ok := v.(*goja.Object); ok {
+		return "function"
+	}
+	return "symbol"
+}
+
+// Undefined is what Map returns, with null appended to dst, for a result JSON cannot write
+// (undefined, a function, a symbol). It is a warning, not a failure: an engine that knows warnings
+// (IsWarning) writes the null and tells the user; a forgotten return is the usual cause.
+type Undefined struct {
+	Index int64
+	What  string // "undefined", or what the value was
+}
+
+func (u *Undefined) Error() string {
+	return fmt.Sprintf("element %d: the function returned %s", u.Index, u.What)
+}
+
+// IsWarning marks Undefined as a warning for the engine.
+func (u *Undefined) IsWarning() bool { return true }
 
 // settle waits for a returned Promise. goja runs promise jobs when the outermost call returns, so
 // with no timers or I/O a Promise is settled by then or never.
@@ -337,4 +399,15 @@ func (w *Worker) runModule(m *module) (goja.Value, error) {
 	}
 	mod.Set("loaded", true)
 	return mod.Get("exports"), nil
+}
+
+// unwrapThrown returns the Go error a thrown GoError carries, if any (goja's Unwrap can panic on
+// exotic thrown values, such as a revoked Proxy).
+func unwrapThrown(ex *goja.Exception) (err error) {
+	defer func() {
+		if recover() != nil {
+			err = nil
+		}
+	}()
+	return ex.Unwrap()
 }

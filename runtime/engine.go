@@ -91,6 +91,9 @@ type Options struct {
 	OnElementError func(*ElementError)
 	// ErrorLog receives one NDJSON record {index, input, error, stack} per absorbed failing element.
 	ErrorLog io.Writer
+	// OnWarning is called, in input order, for each element whose Map returned a value together with
+	// a warning: an error with an IsWarning() bool method that returns true. The value is used.
+	OnWarning func(index int64, warning error)
 
 	// MaxMemory, if > 0, bounds the Go heap (bytes): when the workers' data grows past it, the run
 	// stops with a *MemoryError (every worker is interrupted) before the machine runs out of memory.
@@ -105,10 +108,10 @@ type Options struct {
 
 // Stats are a run's counters. They are updated atomically while a run goes and may be read at any time.
 type Stats struct {
-	Items      atomic.Int64 // elements finished (mapped, failed or filtered out)
+	Items      atomic.Int64 // elements finished (mapped, failed or filtered out); refreshed every 50ms
 	Outputs    atomic.Int64 // values written
 	Errors     atomic.Int64 // failing elements
-	Bytes      atomic.Int64 // input bytes of finished elements (approximate)
+	Bytes      atomic.Int64 // input bytes of finished elements (approximate); refreshed every 50ms
 	TotalBytes atomic.Int64 // input size when known, else -1
 	Workers    atomic.Int64
 }
@@ -176,6 +179,7 @@ const (
 	resValue = iota
 	resError // absorbed by the policy
 	resFatal // stops the run here
+	resWarn  // a warning about the element; its value follows
 )
 
 // queue hands out chunks of slabs to workers in input order.
@@ -269,6 +273,8 @@ type slot struct {
 	ctx    context.Context
 	cancel context.CancelCauseFunc
 	cur    atomic.Int64 // index of the element being mapped, or -1
+	done   atomic.Int64 // elements finished, for Stats
+	bytes  atomic.Int64 // their input bytes
 	buf    []byte       // scratch for shaping
 	vals   []span
 }
@@ -337,6 +343,27 @@ func Run(ctx context.Context, opts Options) error {
 	}
 	e.setFormat(sp.detected)
 
+	// Stats.Items and Bytes are the sums of the workers' own counters, refreshed every 50ms.
+	stopCount := make(chan struct{})
+	countDone := make(chan struct{})
+	go func() {
+		defer close(countDone)
+		t := time.NewTicker(50 * time.Millisecond)
+		defer t.Stop()
+		for {
+			select {
+			case <-stopCount:
+				return
+			case <-t.C:
+				e.count()
+			}
+		}
+	}()
+	defer func() {
+		close(stopCount)
+		<-countDone
+		e.count()
+	}()
 	if opts.MaxMemory > 0 {
 		stopWatch := make(chan struct{})
 		watchDone := make(chan struct{})
@@ -355,9 +382,13 @@ func Run(ctx context.Context, opts Options) error {
 	} else {
 		err = e.parallel(sp, first, jobs)
 	}
+	if err == nil && ctx.Err() != nil {
+		err = context.Cause(ctx) // stopped while the last elements were being mapped
+	}
 	if err == nil {
 		return e.out.finish()
 	}
+	e.out.abandon()
 	bw.Flush() // what was produced before the failure
 	if parent.Err() != nil {
 		return context.Cause(parent) // the caller stopped the run; other errors are its echoes
@@ -599,6 +630,21 @@ func (e *engine) emitAll(ordered <-chan *slab) error {
 	}
 }
 
+// count refreshes Stats.Items and Stats.Bytes from the workers' counters.
+func (e *engine) count() {
+	var items, bytes int64
+	e.slotsMu.Lock()
+	for i := range e.slots {
+		if s := e.slots[i].Load(); s != nil {
+			items += s.done.Load()
+			bytes += s.bytes.Load()
+		}
+	}
+	e.slotsMu.Unlock()
+	e.stats.Items.Store(items)
+	e.stats.Bytes.Store(bytes)
+}
+
 // checkpoint reports, now and then, that everything up to the end of sl is in the output.
 func (e *engine) checkpoint(sl *slab) error {
 	if e.opts.Checkpoint == nil || time.Since(e.lastCheckpoint) < e.opts.CheckpointEvery {
@@ -649,6 +695,10 @@ func (e *engine) emit(sl *slab) error {
 					e.stats.Errors.Add(1)
 				}
 				return r.err
+			case resWarn:
+				if e.opts.OnWarning != nil {
+					e.opts.OnWarning(r.index, r.err)
+				}
 			}
 		}
 	}
@@ -669,11 +719,7 @@ func (e *engine) mapChunk(s *slot, sl *slab, ch *chunk) {
 	if ch.res == nil {
 		ch.res = make([]result, 0, ch.n)
 	}
-	var bytesDone int64
-	done := 0
 	defer func() {
-		e.stats.Items.Add(int64(done))
-		e.stats.Bytes.Add(bytesDone)
 		if sl.done != nil && sl.pending.Add(int64(-ch.n)) == 0 {
 			close(sl.done)
 		}
@@ -685,19 +731,13 @@ func (e *engine) mapChunk(s *slot, sl *slab, ch *chunk) {
 		}
 		sp := sl.elems[k]
 		if idx < e.opts.Skip {
-			done++
-			bytesDone += int64(sp.end - sp.start + 1)
+			s.done.Add(1)
+			s.bytes.Add(int64(sp.end - sp.start + 1))
 			continue
 		}
 		el := sl.buf[sp.start:sp.end]
 		if err := jsontext.Validate(el, e.opts.MaxDepth); err != nil {
-			var se *jsontext.SyntaxError
-			ie := &InputError{Index: idx, Msg: err.Error()}
-			if errors.As(err, &se) {
-				ie.Pos = sl.position(int(sp.start) + se.Offset)
-			} else {
-				ie.Pos = sl.position(int(sp.start))
-			}
+			ie := sl.inputError(idx, sp, err)
 			e.failAt(idx, ie)
 			ch.res = append(ch.res, result{index: idx, kind: resFatal, err: ie})
 			return
@@ -705,8 +745,8 @@ func (e *engine) mapChunk(s *slot, sl *slab, ch *chunk) {
 		s.cur.Store(idx)
 		err := e.mapOne(s, ch, idx, el)
 		s.cur.Store(-1)
-		done++
-		bytesDone += int64(sp.end - sp.start + 1)
+		s.done.Add(1) // this slot's own counters: no contention with other workers
+		s.bytes.Add(int64(sp.end - sp.start + 1))
 		if err == nil {
 			continue
 		}
@@ -722,6 +762,30 @@ func (e *engine) mapChunk(s *slot, sl *slab, ch *chunk) {
 		}
 		ch.res = append(ch.res, result{index: idx, kind: resError, err: ee})
 	}
+}
+
+// inputError describes an element that is not valid JSON, in the terms of where it stands: an
+// element that stops short ("1e", "tru") is judged with the byte that follows it, and what follows
+// a complete value is "after array element" inside an array.
+func (sl *slab) inputError(idx int64, sp span, err error) *InputError {
+	ie := &InputError{Index: idx, Msg: err.Error(), Pos: sl.position(int(sp.start))}
+	var se *jsontext.SyntaxError
+	if !errors.As(err, &se) {
+		return ie
+	}
+	off := se.Offset
+	if off == int(sp.end-sp.start) && int(sp.end) < len(sl.buf) {
+		// Look at the next byte: "1e]" reads better than "unexpected end".
+		var se2 *jsontext.SyntaxError
+		if err2 := jsontext.Validate(sl.buf[sp.start:sp.end+1], 0); errors.As(err2, &se2) && se2.Offset == off {
+			ie.Msg = se2.Msg
+		}
+	}
+	if sl.array {
+		ie.Msg = strings.Replace(ie.Msg, "after top-level value", "after array element", 1)
+	}
+	ie.Pos = sl.position(int(sp.start) + off)
+	return ie
 }
 
 // failAt makes idx the last element of the run: nothing after it starts, and workers busy after it
@@ -751,10 +815,16 @@ func (e *engine) mapOne(s *slot, ch *chunk, idx int64, el []byte) (err error) {
 	}()
 	out, err := s.w.Map(s.ctx, idx, el, ch.out)
 	if err != nil {
-		if len(out) >= mark {
-			ch.out = out[:mark]
+		var w interface{ IsWarning() bool }
+		if errors.As(err, &w) && w.IsWarning() && len(out) > mark {
+			ch.res = append(ch.res, result{index: idx, kind: resWarn, err: err})
+			err = nil
+		} else {
+			if len(out) >= mark {
+				ch.out = out[:mark]
+			}
+			return err
 		}
-		return err
 	}
 	ch.out = out
 	val := out[mark:]

@@ -197,7 +197,7 @@ func TestRunErrorPolicies(t *testing.T) {
 			if ee.Pos.String() != "in.json:1:8" {
 				t.Errorf("position %s", ee.Pos)
 			}
-			if out != "[\n0,\n2,\n4" {
+			if out != "[\n0,\n2,\n4\n" {
 				t.Errorf("output before the failure %q", out)
 			}
 
@@ -262,7 +262,7 @@ func TestRunInvalidElement(t *testing.T) {
 		if got := ie.Error(); got != "in.json:3:6: invalid character '1' after object key (element 2)" {
 			t.Fatalf("message %q", got)
 		}
-		if out != "[\n1,\n4" {
+		if out != "[\n1,\n4\n" {
 			t.Fatalf("output %q", out)
 		}
 	}
@@ -340,5 +340,45 @@ func BenchmarkEngine(b *testing.B) {
 			}
 			b.ReportMetric(float64(200000*b.N)/b.Elapsed().Seconds(), "items/s")
 		})
+	}
+}
+
+// TestRunCancelSerial: a run stopped while its last element is being mapped reports the cause, also
+// on the one-worker path.
+func TestRunCancelSerial(t *testing.T) {
+	for _, jobs := range []int{1, 2} {
+		ctx, cancel := context.WithCancelCause(context.Background())
+		cause := errors.New("stop")
+		f := func(ctx context.Context, index int64, in, dst []byte) ([]byte, error) {
+			if index == 2 {
+				go func() { time.Sleep(10 * time.Millisecond); cancel(cause) }()
+				<-ctx.Done()
+				return dst, context.Cause(ctx)
+			}
+			return append(dst, in...), nil
+		}
+		err := Run(ctx, Options{Inputs: []Input{strInput("x", "[1,2,3]")}, Jobs: jobs, NewWorker: Func(f)})
+		if !errors.Is(err, cause) {
+			t.Fatalf("jobs %d: err %v, want the cause", jobs, err)
+		}
+	}
+}
+
+// TestInputErrorMessages: an element that stops short is judged with the byte after it, and inside
+// an array what follows a value is "after array element".
+func TestInputErrorMessages(t *testing.T) {
+	for in, want := range map[string]string{
+		"[1e]":      "in.json:1:4: invalid character ']' in exponent of numeric literal (element 0)",
+		"[tru]":     "in.json:1:5: invalid character ']' in literal true (expecting 'e') (element 0)",
+		"[1.]":      "in.json:1:4: invalid character ']' after decimal point in numeric literal (element 0)",
+		"[01]":      "in.json:1:3: invalid character '1' after array element (element 0)",
+		"01\n":      "in.json:1:2: invalid character '1' after top-level value (element 0)",
+		"[1,tru":    "in.json:1:7: unexpected end of JSON input (element 1)",
+		"[\"\\x\"]": "in.json:1:4: invalid character 'x' in string escape code (element 0)",
+	} {
+		_, err := runText(t, in, Options{Jobs: 1}, square)
+		if err == nil || err.Error() != want {
+			t.Errorf("%q: error %v, want %s", in, err, want)
+		}
 	}
 }

@@ -2,12 +2,12 @@ package runtime
 
 import (
 	"bufio"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
 	"os"
 	"path/filepath"
+	"strconv"
 
 	"github.com/jsmap/jsmap/internal/jsontext"
 )
@@ -69,19 +69,26 @@ func (o *output) finish() error {
 	return o.w.Flush()
 }
 
+// abandon ends output cut short by a failure with a newline, so that what follows on a terminal
+// (the error) starts on its own line. The output is not valid JSON then, and says so by its end.
+func (o *output) abandon() {
+	if o.format == FormatJSON && o.n > 0 {
+		o.w.WriteByte('\n')
+	}
+}
+
 // writeErrorRecord writes one NDJSON line {index, input, error, stack} for a failing element.
 func writeErrorRecord(w io.Writer, ee *ElementError, input []byte) error {
-	msg, _ := json.Marshal(ee.Err.Error())
-	stack, _ := json.Marshal(ee.Stack())
+	msg, stack := ee.Err.Error(), ee.Stack()
 	b := make([]byte, 0, len(input)+len(msg)+len(stack)+64)
 	b = append(b, `{"index":`...)
-	b = fmt.Appendf(b, "%d", ee.Index)
+	b = strconv.AppendInt(b, ee.Index, 10)
 	b = append(b, `,"input":`...)
 	b = jsontext.Compact(b, input)
 	b = append(b, `,"error":`...)
-	b = append(b, msg...)
+	b = jsontext.AppendQuote(b, msg)
 	b = append(b, `,"stack":`...)
-	b = append(b, stack...)
+	b = jsontext.AppendQuote(b, stack)
 	b = append(b, "}\n"...)
 	_, err := w.Write(b)
 	return err

@@ -160,7 +160,7 @@ func (p *Progress) Line(elapsed time.Duration) string {
 	if secs > 0 {
 		fmt.Fprintf(&b, "  %s/s", Rate(float64(items)/secs))
 	}
-	fmt.Fprintf(&b, "  %d workers  %s  %s", st.Workers.Load(), plural(st.Errors.Load(), "error"), Clock(elapsed))
+	fmt.Fprintf(&b, "  %s  %s  %s", plural(st.Workers.Load(), "worker"), plural(st.Errors.Load(), "error"), Clock(elapsed))
 	if frac >= 0 {
 		fmt.Fprintf(&b, "  %3d%%", int(frac*100))
 		if frac > 0.001 && frac < 1 {

@@ -97,6 +97,7 @@ type slab struct {
 	line  int   // position of buf[0]
 	col   int
 	elems []span
+	array bool  // the elements come from a top-level array (not a stream)
 	end   int64 // bytes consumed from all inputs after this slab (progress)
 	err   error // a terminal input error found after these elements
 
@@ -276,6 +277,7 @@ func (s *splitter) finish(sl *slab, err error) *slab {
 	sl.seq = s.seq
 	s.seq++
 	sl.src = s.name
+	sl.array = s.state != stStream && s.state != stStart
 	sl.buf = s.buf[:s.r]
 	sl.off = s.base
 	sl.line, sl.col = s.line, s.col
@@ -389,6 +391,12 @@ func (s *splitter) endOfInput() error {
 		e := s.errAt(s.w, -1, "unexpected end of JSON input")
 		e.Hint = "the top-level array is not closed with ']': is the file truncated?"
 		return e
+	case stStart:
+		if s.format == FormatJSON {
+			e := s.errAt(s.w, -1, "expected a top-level array, found the end of the input")
+			e.Hint = "the input is empty"
+			return e
+		}
 	}
 	return nil
 }

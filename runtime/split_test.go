@@ -78,6 +78,7 @@ func TestSplitTable(t *testing.T) {
 		{"ndjson forced array", FormatNDJSON, `[1,2]`, []string{`[1,2]`}, ""},
 		{"json forced", FormatJSON, `[1]`, []string{"1"}, ""},
 
+		{"json forced empty", FormatJSON, " \n", nil, "x:2:1: expected a top-level array, found the end of the input"},
 		{"json forced object", FormatJSON, `{"a":1}`, nil, "x:1:1: expected a top-level array, found '{'"},
 		{"truncated array", FormatAuto, `[1,2`, []string{"1", "2"}, "x:1:5: unexpected end of JSON input"},
 		{"truncated element", FormatAuto, `[1,{"a":`, []string{"1"}, "x:1:9: unexpected end of JSON input (element 1)"},
