@@ -29,11 +29,12 @@ import (
 
 // Exit codes.
 const (
-	exitOK        = 0
-	exitFailure   = 1 // a failure while running: bad input, a script error, I/O
-	exitUsage     = 2 // bad flags, a script that does not load, an input or output that cannot be opened
-	exitInterrupt = 130
-	exitTerm      = 143
+	exitOK         = 0
+	exitFailure    = 1 // a failure while running: bad input, a script error, I/O
+	exitUsage      = 2 // bad flags, a script that does not load, an input or output that cannot be opened
+	exitInterrupt  = 130
+	exitTerm       = 143
+	exitBrokenPipe = 141 // 128 + SIGPIPE, what a shell reports for a tool killed by it
 )
 
 const usageText = `jsmap maps a JavaScript function over the elements of a JSON array or an NDJSON
@@ -657,6 +658,10 @@ func (c *cli) main(cfg *config) int {
 			fmt.Fprintf(c.errw, "jsmap: %s\n", in.Error())
 			resumeHint()
 			return exitCodeFor(in.sig)
+		}
+		if errors.Is(err, syscall.EPIPE) {
+			// The reader went away (jsmap ... | head): stop quietly, as other tools do.
+			return exitBrokenPipe
 		}
 		c.printError(err)
 		resumeHint()

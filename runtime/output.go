@@ -44,7 +44,7 @@ func (o *output) value(v []byte) error {
 	if o.w.Buffered() == 0 || o.n&1023 == 0 {
 		// bufio remembers a write error; surface it without checking every call.
 		_, err := w.Write(nil)
-		return err
+		return outputError(err)
 	}
 	return nil
 }
@@ -54,7 +54,24 @@ func (o *output) flush() error {
 	if o.w.Buffered() == 0 {
 		return nil
 	}
-	return o.w.Flush()
+	return outputError(o.w.Flush())
+}
+
+// OutputError is a failure to write the results (a full disk, a closed pipe).
+type OutputError struct{ Err error }
+
+func (e *OutputError) Error() string { return "writing the output: " + e.Err.Error() }
+func (e *OutputError) Unwrap() error { return e.Err }
+
+func outputError(err error) error {
+	if err == nil {
+		return nil
+	}
+	var pe *os.PathError
+	if errors.As(err, &pe) {
+		err = pe.Err // "write /dev/stdout: ..." says less than what follows
+	}
+	return &OutputError{err}
 }
 
 // finish closes the framing and flushes.
@@ -66,7 +83,7 @@ func (o *output) finish() error {
 			o.w.WriteString("\n]\n")
 		}
 	}
-	return o.w.Flush()
+	return outputError(o.w.Flush())
 }
 
 // abandon ends output cut short by a failure with a newline, so that what follows on a terminal
