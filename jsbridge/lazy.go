@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"sort"
 	"strconv"
+	"unsafe"
 
 	"github.com/dop251/goja"
 
@@ -27,6 +28,7 @@ type lazyObject struct {
 	gets    int32
 	scanned bool
 	intKeys bool // some key is an array index: Keys must sort
+	dup     bool // some key is repeated
 }
 
 type member struct {
@@ -38,7 +40,9 @@ type member struct {
 
 var _ goja.DynamicObject = (*lazyObject)(nil)
 
-// scan reads the keys once, stepping over the values.
+// scan reads the keys once, stepping over the values. Elements of one input usually share their
+// keys, in the same order: an object whose keys so far follow the last object seen with the same
+// first key (a "shape" known to have no repeated key) needs no search for repeats.
 func (o *lazyObject) scan() {
 	o.scanned = true
 	b := o.raw
@@ -46,32 +50,55 @@ func (o *lazyObject) scan() {
 	if b[i] == '}' {
 		return
 	}
-	n := 0
-	for {
+	var shape []string
+	onShape := true
+	for n := 0; ; n++ {
 		j := stringEnd(b, i)
 		key := o.d.key(b[i:j])
 		i = skipWS(b, j)
 		i = skipWS(b, i+1) // ':'
 		end := jsontext.SkipValue(b, i)
-		if k := o.find(key); k >= 0 {
+		if n == 0 {
+			shape = o.d.shapes[key]
+			o.members = make([]member, 0, max(len(shape), 8))
+		}
+		k := -1
+		if onShape && n < len(shape) && sameString(shape[n], key) {
+			// Same key, same place as in an object known to have no repeats: no repeat so far.
+		} else {
+			onShape = false
+			k = o.find(key)
+		}
+		if k >= 0 {
 			// A repeated key: the last value wins, at the first position.
 			o.members[k].start, o.members[k].end = int32(i), int32(end)
+			o.dup = true
 		} else {
 			if !o.intKeys && isArrayIndex(key) {
 				o.intKeys = true
 			}
-			if o.members == nil {
-				o.members = make([]member, 0, 8)
-			}
 			o.members = append(o.members, member{key: key, start: int32(i), end: int32(end)})
 		}
-		n++
 		i = skipWS(b, end)
 		if b[i] == '}' {
-			return
+			break
 		}
 		i = skipWS(b, i+1) // ','
 	}
+	if (!onShape || len(shape) != len(o.members)) && !o.dup && len(o.d.shapes) < maxShapes {
+		keys := make([]string, len(o.members))
+		for k := range o.members {
+			keys[k] = o.members[k].key
+		}
+		o.d.shapes[keys[0]] = keys
+	}
+}
+
+const maxShapes = 256
+
+// sameString compares interned strings by address first.
+func sameString(a, b string) bool {
+	return len(a) == len(b) && (len(a) == 0 || unsafe.StringData(a) == unsafe.StringData(b) || a == b)
 }
 
 // find returns the index of the live member with the key, or -1.

@@ -584,6 +584,23 @@ func (s *splitter) element(b []byte, i, n int) (int, error) {
 // A raw newline inside a string is an error at once, so an unterminated string does not swallow the input.
 func (s *splitter) stringEnd(b []byte, i, n int) (int, error) {
 	j := i + 1
+	// Most strings are short: look at their bytes directly before paying for IndexByte calls.
+	for end := min(n, j+32); j < end; j++ {
+		switch c := b[j]; {
+		case !inString[c]:
+		case c == '"':
+			return j + 1, nil
+		case c == '\\':
+			j++ // the escaped byte cannot end the string
+		default: // '\n'
+			e := s.errAt(j, s.index, "invalid character '\\n' in string literal")
+			e.Hint = "is a closing quote missing?"
+			return 0, e
+		}
+	}
+	if j > n {
+		j = n // an escape at the very end of what has been read
+	}
 	for {
 		k := bytes.IndexByte(b[j:n], '"')
 		limit := n
@@ -614,9 +631,10 @@ func (s *splitter) stringEnd(b []byte, i, n int) (int, error) {
 	}
 }
 
-var isDelim, isStruct [256]bool
+var isDelim, isStruct, inString [256]bool
 
 func init() {
+	inString['"'], inString['\\'], inString['\n'] = true, true, true
 	for _, c := range []byte(" \t\r\n,]}[{\":") {
 		isDelim[c] = true
 	}
