@@ -23,10 +23,11 @@ type decoder struct {
 	keys map[string]string     // interned object keys
 	strs map[string]goja.Value // interned short string values
 	// shapes maps a first key to the keys of the last object seen with it (see lazyObject.scan).
-	shapes map[string][]string
-	items  []any // a stack of array items under construction
-	buf    []byte
-	u16    []uint16
+	shapes    map[string]*shape
+	lastShape *shape
+	items     []any // a stack of array items under construction
+	buf       []byte
+	u16       []uint16
 	// define creates a data property with any JS string as key (captured before scripts run).
 	define goja.Callable
 }
@@ -37,7 +38,7 @@ func (d *decoder) init(vm *goja.Runtime) {
 	d.vm = vm
 	d.keys = make(map[string]string, 64)
 	d.strs = make(map[string]goja.Value, 64)
-	d.shapes = make(map[string][]string, 8)
+	d.shapes = make(map[string]*shape, 8)
 	if v, err := vm.RunString(`((dp) => (o, k, v) => { dp(o, k, {value: v, writable: true, enumerable: true, configurable: true}) })(Object.defineProperty)`); err == nil {
 		d.define, _ = goja.AssertFunction(v)
 	}

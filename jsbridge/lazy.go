@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"sort"
 	"strconv"
-	"unsafe"
 
 	"github.com/dop251/goja"
 
@@ -50,22 +49,36 @@ func (o *lazyObject) scan() {
 	if b[i] == '}' {
 		return
 	}
-	var shape []string
+	d := o.d
+	var sh *shape
 	onShape := true
 	for n := 0; ; n++ {
 		j := stringEnd(b, i)
-		key := o.d.key(b[i:j])
+		var key string
+		if n == 0 {
+			// The same first key as the last object: probably the same shape.
+			if last := d.lastShape; last != nil && string(b[i+1:j-1]) == last.keys[0] {
+				sh, key = last, last.keys[0]
+			} else {
+				key = d.key(b[i:j])
+				sh = d.shapes[key]
+			}
+			if sh != nil {
+				o.members = make([]member, 0, len(sh.keys))
+			} else {
+				o.members = make([]member, 0, 8)
+			}
+		} else if onShape && sh != nil && n < len(sh.keys) && string(b[i+1:j-1]) == sh.keys[n] {
+			key = sh.keys[n] // the shape's key, in its place: no repeat so far, no lookup
+		} else {
+			onShape = false
+			key = d.key(b[i:j])
+		}
 		i = skipWS(b, j)
 		i = skipWS(b, i+1) // ':'
 		end := jsontext.SkipValue(b, i)
-		if n == 0 {
-			shape = o.d.shapes[key]
-			o.members = make([]member, 0, max(len(shape), 8))
-		}
 		k := -1
-		if onShape && n < len(shape) && sameString(shape[n], key) {
-			// Same key, same place as in an object known to have no repeats: no repeat so far.
-		} else {
+		if !onShape || sh == nil || n >= len(sh.keys) {
 			onShape = false
 			k = o.find(key)
 		}
@@ -74,9 +87,6 @@ func (o *lazyObject) scan() {
 			o.members[k].start, o.members[k].end = int32(i), int32(end)
 			o.dup = true
 		} else {
-			if !o.intKeys && isArrayIndex(key) {
-				o.intKeys = true
-			}
 			o.members = append(o.members, member{key: key, start: int32(i), end: int32(end)})
 		}
 		i = skipWS(b, end)
@@ -85,21 +95,33 @@ func (o *lazyObject) scan() {
 		}
 		i = skipWS(b, i+1) // ','
 	}
-	if (!onShape || len(shape) != len(o.members)) && !o.dup && len(o.d.shapes) < maxShapes {
+	if onShape && sh != nil && len(sh.keys) == len(o.members) {
+		o.intKeys = sh.intKeys
+		d.lastShape = sh
+		return
+	}
+	for k := range o.members {
+		o.intKeys = o.intKeys || isArrayIndex(o.members[k].key)
+	}
+	if !o.dup && len(d.shapes) < maxShapes {
+		// Remember this object's keys as the shape for its first key.
 		keys := make([]string, len(o.members))
 		for k := range o.members {
 			keys[k] = o.members[k].key
 		}
-		o.d.shapes[keys[0]] = keys
+		sh = &shape{keys: keys, intKeys: o.intKeys}
+		d.shapes[keys[0]] = sh
+		d.lastShape = sh
 	}
 }
 
-const maxShapes = 256
-
-// sameString compares interned strings by address first.
-func sameString(a, b string) bool {
-	return len(a) == len(b) && (len(a) == 0 || unsafe.StringData(a) == unsafe.StringData(b) || a == b)
+// shape is the keys, in order, of an object seen before, which had no repeated key.
+type shape struct {
+	keys    []string
+	intKeys bool
 }
+
+const maxShapes = 256
 
 // find returns the index of the live member with the key, or -1.
 func (o *lazyObject) find(key string) int {
