@@ -29,6 +29,11 @@ type encoder struct {
 	rangeError *goja.Object
 	bigintTo   *goja.Object // BigInt.prototype
 	isArray    goja.Callable
+	objProto   *goja.Object // Object.prototype
+	arrProto   *goja.Object // Array.prototype
+
+	canon      jsontext.Canonicalizer
+	protoState int8 // per encodeValue: 0 not checked, 1 no toJSON on the prototypes, -1 some
 }
 
 func (e *encoder) init(vm *goja.Runtime, maxDepth int) {
@@ -42,6 +47,10 @@ func (e *encoder) init(vm *goja.Runtime, maxDepth int) {
 	}
 	arr := vm.Get("Array").(*goja.Object)
 	e.isArray, _ = goja.AssertFunction(arr.Get("isArray"))
+	e.arrProto, _ = arr.Get("prototype").(*goja.Object)
+	if obj, ok := vm.Get("Object").(*goja.Object); ok {
+		e.objProto, _ = obj.Get("prototype").(*goja.Object)
+	}
 }
 
 var (
@@ -53,7 +62,62 @@ var (
 	typeCtor     = reflect.TypeOf(func(goja.ConstructorCall) *goja.Object { return nil })
 	typeProxy    = reflect.TypeOf(goja.Proxy{})
 	typePlainObj = reflect.TypeOf(map[string]any{})
+	typeLazy     = reflect.TypeOf((*lazyObject)(nil))
 )
+
+// rawOK reports whether the text of a lazy view's unread members can be written as it is (in
+// canonical form): JSON.stringify would call no toJSON on the objects and arrays in it.
+func (e *encoder) rawOK() bool {
+	if e.protoState == 0 {
+		e.protoState = -1
+		if e.objProto != nil && e.arrProto != nil && goja.IsUndefined(orUndefined(e.objProto.Get("toJSON"))) && goja.IsUndefined(orUndefined(e.arrProto.Get("toJSON"))) {
+			e.protoState = 1
+		}
+	}
+	return e.protoState == 1
+}
+
+func orUndefined(v goja.Value) goja.Value {
+	if v == nil {
+		return goja.Undefined()
+	}
+	return v
+}
+
+// lazyObject writes a lazy view: members the script never read straight from their text, the
+// others (read, assigned or added) as values.
+func (e *encoder) lazyObject(dst []byte, obj *goja.Object, o *lazyObject) []byte {
+	e.push(obj)
+	if !o.scanned {
+		o.scan()
+	}
+	dst = append(dst, '{')
+	first := true
+	for _, k := range o.order() {
+		m := &o.members[k]
+		mark := len(dst)
+		if !first {
+			dst = append(dst, ',')
+		}
+		dst = jsontext.AppendQuote(dst, m.key)
+		dst = append(dst, ':')
+		if m.val == nil {
+			dst = e.canon.Append(dst, o.raw[m.start:m.end])
+		} else {
+			var ok bool
+			if dst, ok = e.value(dst, m.val, m.key); !ok {
+				dst = dst[:mark]
+				continue
+			}
+		}
+		first = false
+		if len(dst)-e.start > maxOutput {
+			e.tooLong()
+		}
+	}
+	e.pop()
+	return append(dst, '}')
+}
 
 // encode appends the JSON of v (not undefined) to dst.
 func (e *encoder) encode(dst []byte, v goja.Value) (out []byte, err error) {
@@ -78,6 +142,7 @@ func (e *encoder) encodeValue(dst []byte, v goja.Value) (out []byte, ok bool, er
 	}()
 	e.stack = e.stack[:0]
 	e.start = len(dst)
+	e.protoState = 0
 	ex := e.vm.Try(func() {
 		out, ok = e.value(dst, v, "")
 	})
@@ -201,6 +266,10 @@ func (e *encoder) object(dst []byte, obj *goja.Object) ([]byte, bool) {
 		case typePlainObj:
 		case typeFunc, typeCtor: // async arrow functions are class Object in goja
 			return dst, false
+		case typeLazy:
+			if e.rawOK() {
+				return e.lazyObject(dst, obj, obj.Export().(*lazyObject)), true
+			}
 		case typeBigInt: // Object(1n)
 			e.typeError("Do not know how to serialize a BigInt")
 		case typeProxy:

@@ -228,6 +228,27 @@ func (o *lazyObject) Keys() []string {
 	return keys
 }
 
+// order returns the indexes of the live members in the order Keys gives their keys.
+func (o *lazyObject) order() []int {
+	idx := make([]int, 0, len(o.members))
+	for k := range o.members {
+		if !o.members[k].deleted {
+			idx = append(idx, k)
+		}
+	}
+	if o.intKeys {
+		sort.SliceStable(idx, func(a, b int) bool {
+			ia, oka := arrayIndex(o.members[idx[a]].key)
+			ib, okb := arrayIndex(o.members[idx[b]].key)
+			if oka && okb {
+				return ia < ib
+			}
+			return oka && !okb
+		})
+	}
+	return idx
+}
+
 // isArrayIndex reports whether key is a canonical array index ("0", "17", not "017" or "-1").
 func isArrayIndex(key string) bool {
 	_, ok := arrayIndex(key)
