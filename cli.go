@@ -465,6 +465,14 @@ func (c *cli) main(cfg *config) int {
 						c.forceExit(exitCodeFor(s))
 					}
 					cancel(&interrupted{s})
+					// Everything stops within a second; if something cannot be interrupted (a read
+					// blocked on a pipe or terminal, a long-running built-in such as a huge regexp),
+					// exit anyway, cleaning up as a second signal does.
+					code := exitCodeFor(s)
+					time.AfterFunc(900*time.Millisecond, func() {
+						fmt.Fprintf(c.errw, "jsmap: %s\n", (&interrupted{s}).Error())
+						c.forceExit(code)
+					})
 					continue
 				}
 				c.forceExit(exitCodeFor(first))
@@ -707,7 +715,7 @@ func (c *cli) inputs(paths []string) ([]runtime.Input, error) {
 			}
 			stdin := c.stdin
 			ins = append(ins, runtime.Input{Name: "<stdin>", Size: size, Open: func() (io.ReadCloser, error) {
-				return io.NopCloser(stdin), nil
+				return interruptible(stdin), nil
 			}})
 			continue
 		}
@@ -750,6 +758,19 @@ func (c *cli) inputs(paths []string) ([]runtime.Input, error) {
 		}})
 	}
 	return ins, nil
+}
+
+// interruptible returns a reader of r whose Close makes a blocked Read return at once: standard
+// input may be a pipe or a terminal where a read blocks until more comes, and a stopped run must
+// not wait for that. A goroutine copies r through a pipe; it ends when r does (or at exit).
+func interruptible(r io.Reader) io.ReadCloser {
+	pr, pw := io.Pipe()
+	go func() {
+		buf := make([]byte, 256<<10)
+		_, err := io.CopyBuffer(pw, r, buf)
+		pw.CloseWithError(err)
+	}()
+	return pr
 }
 
 // printError prints an error once: "jsmap: error: ...", context lines, then a hint where one helps.
