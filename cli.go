@@ -121,6 +121,18 @@ type config struct {
 	maxMemory      int64
 }
 
+// shape lists, in a fixed order, every setting that decides what the output is: what a resumed run
+// must share with the run it continues (not -j, progress, or the order the flags were given in).
+func (c *config) shape() []string {
+	return []string{
+		"script=" + c.script, "eval=" + c.code, "inputs=" + strings.Join(c.inputs, "\x00"),
+		"input-format=" + c.inputFormat.String(), "output-format=" + c.outputFormat.String(),
+		fmt.Sprintf("pretty=%t raw=%t filter=%t flat=%t", c.pretty, c.raw, c.filter, c.flat),
+		fmt.Sprintf("limit=%d on-error=%d max-errors=%d timeout=%s", c.limit, c.onError, c.maxErrors, c.timeout),
+		"errors=" + c.errorsFile, "args=" + string(c.args), fmt.Sprintf("max-element-size=%d", c.maxElementSize),
+	}
+}
+
 // usageError is a bad command line.
 type usageError struct{ msg string }
 
@@ -483,7 +495,7 @@ func (c *cli) main(cfg *config) int {
 	}()
 
 	// The script loads (and is checked) before any input is read.
-	jopts := jsbridge.Options{Args: cfg.args, Stderr: c.errw, Timeout: cfg.timeout}
+	jopts := jsbridge.Options{Args: cfg.args, Stderr: c.errw, Timeout: cfg.timeout, Filter: cfg.filter}
 	var prog *jsbridge.Program
 	var err error
 	if cfg.script != "" {
@@ -510,7 +522,7 @@ func (c *cli) main(cfg *config) int {
 	var errLog *bufio.Writer
 	switch {
 	case cfg.resume:
-		if res, err = openResumable(cfg.output, c.args, prog, cfg.inputs, cfg.errorsFile, c.errw); err != nil {
+		if res, err = openResumable(cfg.output, cfg.shape(), prog, cfg.inputs, cfg.errorsFile, c.errw); err != nil {
 			c.printError(err)
 			return exitUsage
 		}
@@ -657,7 +669,11 @@ func (c *cli) main(cfg *config) int {
 	}
 	if err != nil {
 		resumeHint := func() {
-			if res != nil {
+			switch {
+			case res == nil:
+			case res.j.Next == 0:
+				fmt.Fprintln(c.errw, "jsmap: hint: nothing was recorded yet: the same command (--resume) starts from the beginning")
+			default:
 				fmt.Fprintf(c.errw, "jsmap: hint: the same command continues after element %s (--resume)\n", runtime.Count(res.j.Next-1))
 			}
 		}

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bufio"
 	"bytes"
 	"context"
 	"encoding/json"
@@ -34,18 +35,27 @@ func TestMain(m *testing.M) {
 // TestScript runs the end-to-end CLI scripts in testdata/script/*.txtar. Besides testscript's own
 // commands they may use:
 //
-//	signal [-code N] [-after MARKER] [-within DUR] [-stdin FILE] SIGNAL PROGRAM [ARGS...]
-//	    run PROGRAM, wait until its stderr contains MARKER (default: start at once), send SIGNAL
-//	    (INT or TERM), and check it exits with status N (default 130 for INT, 143 for TERM) within
-//	    DUR (default 1s) of the signal; its stdout and stderr go to the files signal.stdout and
-//	    signal.stderr. With -stdin, PROGRAM's stdin is a pipe that gets FILE's content and then
-//	    stays open (a stream that never ends); without it, stdin is empty
+//	signal [-code N] [-after MARKER] [-after-stdout TEXT] [-within DUR] [-stdin FILE] SIGNAL PROGRAM [ARGS...]
+//	    run PROGRAM, wait until its stderr contains MARKER and its stdout contains TEXT (default:
+//	    start at once), send SIGNAL (INT or TERM), and check it exits with status N (default 130 for
+//	    INT, 143 for TERM) within DUR (default 1s) of the signal; its stdout and stderr go to the
+//	    files signal.stdout and signal.stderr. With -stdin, PROGRAM's stdin is a pipe that gets
+//	    FILE's content and then stays open (a stream that never ends); without it, stdin is empty
 //	status N PROGRAM [ARGS...]
 //	    like exec (stdin from the stdin command, stdout and stderr kept for the stdout, stderr and
 //	    cmp commands), but check that PROGRAM exits with exactly status N
 //	ptyrun [-code N] PROGRAM [ARGS...]
 //	    run PROGRAM with its stderr on a pseudo-terminal (stdout stays a pipe) and check its exit
 //	    status (default 0); what the terminal showed goes to the file pty.out, stdout to pty.stdout
+//	redirect [-code N] FILE PROGRAM [ARGS...]
+//	    run PROGRAM with its stdout going to FILE, opened for writing (created if need be), as in
+//	    PROGRAM > FILE: FILE may be a device such as /dev/full; check its exit status (default 0).
+//	    Its stderr is kept for the stderr command (stdout is then empty); its stdin is empty
+//	head [-code N] K PROGRAM [ARGS...]
+//	    run PROGRAM with its stdout a pipe from which K lines are read before the reading end is
+//	    closed, as in PROGRAM | head -K, and check PROGRAM's exit status (default 0; 141 is death by
+//	    SIGPIPE or jsmap's own exit for a closed pipe). The lines read are kept for the stdout command
+//	    and its stderr for stderr; its stdin is empty
 func TestScript(t *testing.T) {
 	testscript.Run(t, testscript.Params{
 		Dir:                 filepath.Join("testdata", "script"),
@@ -66,9 +76,11 @@ func TestScript(t *testing.T) {
 			return nil
 		},
 		Cmds: map[string]func(ts *testscript.TestScript, neg bool, args []string){
-			"signal": cmdSignal,
-			"ptyrun": cmdPtyrun,
-			"status": cmdStatus,
+			"signal":   cmdSignal,
+			"ptyrun":   cmdPtyrun,
+			"status":   cmdStatus,
+			"redirect": cmdRedirect,
+			"head":     cmdHead,
 		},
 	})
 }
@@ -141,7 +153,7 @@ func cmdSignal(ts *testscript.TestScript, neg bool, args []string) {
 	if neg {
 		ts.Fatalf("signal does not support !")
 	}
-	code, marker, within, stdinFile := -1, "", time.Second, ""
+	code, marker, outMarker, within, stdinFile := -1, "", "", time.Second, ""
 	for len(args) > 1 && strings.HasPrefix(args[0], "-") {
 		switch args[0] {
 		case "-stdin":
@@ -152,6 +164,8 @@ func cmdSignal(ts *testscript.TestScript, neg bool, args []string) {
 			code = n
 		case "-after":
 			marker = args[1]
+		case "-after-stdout":
+			outMarker = args[1]
 		case "-within":
 			d, err := time.ParseDuration(args[1])
 			ts.Check(err)
@@ -162,7 +176,7 @@ func cmdSignal(ts *testscript.TestScript, neg bool, args []string) {
 		args = args[2:]
 	}
 	if len(args) < 2 {
-		ts.Fatalf("usage: signal [-code N] [-after MARKER] [-within DUR] [-stdin FILE] INT|TERM PROGRAM [ARGS...]")
+		ts.Fatalf("usage: signal [-code N] [-after MARKER] [-after-stdout TEXT] [-within DUR] [-stdin FILE] INT|TERM PROGRAM [ARGS...]")
 	}
 	var sig syscall.Signal
 	switch args[0] {
@@ -196,13 +210,16 @@ func cmdSignal(ts *testscript.TestScript, neg bool, args []string) {
 	done := make(chan error, 1)
 	go func() { done <- cmd.Wait() }()
 	deadline := time.After(30 * time.Second)
-	for marker != "" && !strings.Contains(stderr.String(), marker) {
+	waiting := func() bool {
+		return !strings.Contains(stderr.String(), marker) || !strings.Contains(stdout.String(), outMarker)
+	}
+	for waiting() {
 		select {
 		case err := <-done:
-			ts.Fatalf("exited (status %d) before %q appeared; stderr:\n%s", exitStatus(err), marker, stderr.String())
+			ts.Fatalf("exited (status %d) before %q appeared in stderr and %q in stdout; stderr:\n%s", exitStatus(err), marker, outMarker, stderr.String())
 		case <-deadline:
 			cmd.Process.Kill()
-			ts.Fatalf("%q did not appear in stderr within 30s; stderr:\n%s", marker, stderr.String())
+			ts.Fatalf("%q did not appear in stderr and %q in stdout within 30s; stderr:\n%s", marker, outMarker, stderr.String())
 		case <-time.After(5 * time.Millisecond):
 		}
 	}
@@ -240,6 +257,91 @@ func cmdStatus(ts *testscript.TestScript, neg bool, args []string) {
 	if got := exitStatus(err); got != want {
 		ts.Fatalf("exit status %d, want %d (%v)", got, want, err)
 	}
+}
+
+// scriptCodeFlag takes a leading -code N off args (default 0).
+func scriptCodeFlag(ts *testscript.TestScript, args []string) (int, []string) {
+	if len(args) > 1 && args[0] == "-code" {
+		n, err := strconv.Atoi(args[1])
+		ts.Check(err)
+		return n, args[2:]
+	}
+	return 0, args
+}
+
+// scriptWait waits for a started cmd (killing it after a minute) and checks its exit status.
+func scriptWait(ts *testscript.TestScript, cmd *exec.Cmd, code int, stderr *bytes.Buffer) {
+	done := make(chan error, 1)
+	go func() { done <- cmd.Wait() }()
+	var err error
+	select {
+	case err = <-done:
+	case <-time.After(60 * time.Second):
+		cmd.Process.Kill()
+		<-done
+		ts.Fatalf("still running after 60s; stderr:\n%s", stderr.String())
+	}
+	if got := exitStatus(err); got != code {
+		ts.Fatalf("exit status %d, want %d; stderr:\n%s", got, code, stderr.String())
+	}
+}
+
+func cmdRedirect(ts *testscript.TestScript, neg bool, args []string) {
+	if neg {
+		ts.Fatalf("redirect does not support !")
+	}
+	code, args := scriptCodeFlag(ts, args)
+	if len(args) < 2 {
+		ts.Fatalf("usage: redirect [-code N] FILE PROGRAM [ARGS...]")
+	}
+	f, err := os.OpenFile(ts.MkAbs(args[0]), os.O_WRONLY|os.O_CREATE|os.O_TRUNC, 0o666)
+	ts.Check(err)
+	defer f.Close()
+	cmd := command(ts, args[1:])
+	var stderr bytes.Buffer
+	cmd.Stdout, cmd.Stderr = f, &stderr
+	ts.Check(cmd.Start())
+	scriptWait(ts, cmd, code, &stderr)
+	ts.Stderr().Write(stderr.Bytes())
+}
+
+func cmdHead(ts *testscript.TestScript, neg bool, args []string) {
+	if neg {
+		ts.Fatalf("head does not support !")
+	}
+	code, args := scriptCodeFlag(ts, args)
+	if len(args) < 2 {
+		ts.Fatalf("usage: head [-code N] K PROGRAM [ARGS...]")
+	}
+	lines, err := strconv.Atoi(args[0])
+	ts.Check(err)
+	r, w, err := os.Pipe()
+	ts.Check(err)
+	cmd := command(ts, args[1:])
+	var stderr bytes.Buffer
+	cmd.Stdout, cmd.Stderr = w, &stderr
+	if err := cmd.Start(); err != nil {
+		r.Close()
+		w.Close()
+		ts.Fatalf("%v", err)
+	}
+	w.Close() // the child has its copy
+	// A program that writes nothing and never exits must not hang the read below.
+	killer := time.AfterFunc(60*time.Second, func() { cmd.Process.Kill() })
+	defer killer.Stop()
+	var got strings.Builder
+	br := bufio.NewReader(r)
+	for i := 0; i < lines; i++ {
+		line, err := br.ReadString('\n')
+		got.WriteString(line)
+		if err != nil {
+			break
+		}
+	}
+	r.Close() // as head does once it has its lines: the program's next write fails
+	scriptWait(ts, cmd, code, &stderr)
+	ts.Stdout().Write([]byte(got.String()))
+	ts.Stderr().Write(stderr.Bytes())
 }
 
 func cmdPtyrun(ts *testscript.TestScript, neg bool, args []string) {

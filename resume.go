@@ -26,7 +26,7 @@ const journalVersion = 1
 
 type journal struct {
 	Version int          `json:"version"`
-	Args    []string     `json:"args"`   // the arguments that shape the output
+	Args    []string     `json:"args"`   // the settings that shape the output (config.shape)
 	Script  string       `json:"script"` // jsbridge.Program.SourceHash
 	Inputs  []inputPrint `json:"inputs"`
 
@@ -62,26 +62,6 @@ func fingerprintInput(name string) (inputPrint, error) {
 	return inputPrint{Name: name, Size: st.Size(), ModTime: st.ModTime().UnixNano(), Head: h.Sum32()}, nil
 }
 
-// resumeArgs keeps the arguments that decide the output: not -j, --progress, -q or --resume.
-func resumeArgs(args []string) []string {
-	var out []string
-	for i := 0; i < len(args); i++ {
-		a := args[i]
-		switch {
-		case a == "-j" || a == "--jobs" || a == "--progress":
-			i++
-		case a == "-q" || a == "--quiet" || a == "--resume":
-		case len(a) > 2 && (a[:2] == "-j" && a[2] != '-'):
-		case hasPrefix(a, "--jobs=") || hasPrefix(a, "--progress="):
-		default:
-			out = append(out, a)
-		}
-	}
-	return out
-}
-
-func hasPrefix(s, p string) bool { return len(s) >= len(p) && s[:len(p)] == p }
-
 // resumable is the state of a --resume run.
 type resumable struct {
 	target, partial, path string
@@ -92,9 +72,9 @@ type resumable struct {
 
 // openResumable prepares a --resume run: it continues the journal beside target if there is one
 // (checking that nothing changed), or starts a new one.
-func openResumable(target string, args []string, prog *jsbridge.Program, inputs []string, errorsFile string, stderr io.Writer) (*resumable, error) {
+func openResumable(target string, shape []string, prog *jsbridge.Program, inputs []string, errorsFile string, stderr io.Writer) (*resumable, error) {
 	r := &resumable{target: target, partial: target + ".jsmap-partial", path: target + ".jsmap-journal"}
-	want := journal{Version: journalVersion, Args: resumeArgs(args), Script: prog.SourceHash()}
+	want := journal{Version: journalVersion, Args: shape, Script: prog.SourceHash()}
 	for _, in := range inputs {
 		fp, err := fingerprintInput(in)
 		if err != nil {
@@ -147,8 +127,12 @@ func openResumable(target string, args []string, prog *jsbridge.Program, inputs 
 			return nil, fmt.Errorf("cannot resume the error log: %w", err)
 		}
 	}
-	fmt.Fprintf(stderr, "jsmap: resuming after element %s (%s already written)\n",
-		runtime.Count(old.Next-1), plural(old.Values, "value"))
+	if old.Next > 0 {
+		fmt.Fprintf(stderr, "jsmap: resuming after element %s (%s already written)\n",
+			runtime.Count(old.Next-1), plural(old.Values, "value"))
+	} else {
+		fmt.Fprintln(stderr, "jsmap: resuming: nothing was recorded yet, starting from the beginning")
+	}
 	return r, nil
 }
 
@@ -171,7 +155,12 @@ func truncateTo(f *os.File, n int64) error {
 // differs says what changed between the journal of the interrupted run and this run, or "".
 func (j journal) differs(now journal) string {
 	if !slices.Equal(j.Args, now.Args) {
-		return fmt.Sprintf("the arguments changed (were %q)", j.Args)
+		for i := range min(len(j.Args), len(now.Args)) {
+			if j.Args[i] != now.Args[i] {
+				return fmt.Sprintf("the arguments changed (%s, was %s)", now.Args[i], j.Args[i])
+			}
+		}
+		return "the arguments changed"
 	}
 	if j.Script != now.Script {
 		return "the script changed"

@@ -28,12 +28,10 @@ var suiteStreams = map[string]bool{
 }
 
 // suiteKnownIssues are rejections the contract asks for that jsmap does not make yet: the subtest is
-// skipped while jsmap still accepts the file, and checked as soon as it rejects it.
-var suiteKnownIssues = map[string]string{
-	"n_structure_no_data.json":          "--input-format json accepts an input with no value (runtime)",
-	"n_single_space.json":               "--input-format json accepts an input with no value (runtime)",
-	"n_structure_UTF8_BOM_no_data.json": "--input-format json accepts an input with no value (runtime)",
-}
+// skipped while jsmap still accepts the file, and checked as soon as it rejects it. None at present
+// (the inputs with no value at all, n_structure_no_data.json, n_single_space.json and
+// n_structure_UTF8_BOM_no_data.json, are rejected by --input-format json since it was fixed).
+var suiteKnownIssues = map[string]string{}
 
 // suiteRun is one in-process run of the CLI.
 type suiteRun struct {

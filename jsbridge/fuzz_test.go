@@ -389,6 +389,8 @@ var lazyOps = []string{
 	`show(Object.keys(Object(o)))`,
 	`(() => { let n = 0; for (const k in o) { delete o[k]; n++ } return n })()`,
 	`show(JSON.parse(JSON.stringify(o)))`,
+	`(Object.prototype.toJSON = function (k) { return k === "a" ? "P" + k : this }, 'toJSON on Object.prototype')`,
+	`(Array.prototype.toJSON = function (k) { return k === "1" ? this.length : this }, 'toJSON on Array.prototype')`,
 }
 
 // lazyKeys are the keys the programs use, as JavaScript expressions, besides the keys of the input.
@@ -415,13 +417,17 @@ func isProtoKey(k string) bool {
 
 // lazyProgram builds the body of a function of root from ops: three bytes per operation (the
 // operation, its key, its value). Each step's result, or the exception it throws, goes to the log
-// the function returns, with the element itself when it can be encoded. Two exception messages are
-// normalized: goja's message for an object that has no primitive value shows the Go object,
-// pointers included; and calling a lazy view gives "Dynamic object is not callable" where a plain
-// object gives "Not a function: ..." (a known issue, see TestLazyErrorsLikeEager).
+// the function returns, with the element itself when it can be encoded (the program may have given
+// Object.prototype or Array.prototype a toJSON method for that; the next program removes them
+// first). Two exception messages are normalized: goja's message for an object that has no
+// primitive value shows the Go object, pointers included; and calling a lazy view gives "Dynamic
+// object is not callable" where a plain object gives "Not a function: ..." (a known issue, see
+// TestLazyErrorsLikeEager).
 func lazyProgram(ops []byte, keys []string) string {
 	var b strings.Builder
-	b.WriteString(`const log = [];
+	b.WriteString(`delete Object.prototype.toJSON;
+delete Array.prototype.toJSON;
+const log = [];
 const show = v => v === undefined ? 'undefined' : typeof v === 'function' ? 'function' : JSON.stringify(v);
 const msg = e => e instanceof Error ? e.name + ': ' + e.message
 	.replace(/Could not convert .* to primitive/s, 'Could not convert to primitive')

@@ -161,6 +161,10 @@ func (w *Worker) installJSON() error {
 			msg := err.Error()
 			var se *jsontext.SyntaxError
 			if errors.As(err, &se) {
+				if strings.HasPrefix(msg, "nesting depth exceeds") {
+					// Valid JSON, but deeper than values may be here: a RangeError, as for stringify.
+					w.enc.rangeErr("Maximum call stack size exceeded: JSON.parse of a value nested more than " + strconv.Itoa(maxDepth) + " levels deep")
+				}
 				msg += " in JSON at position " + strconv.Itoa(se.Offset)
 			}
 			throwSyntax(msg)

@@ -34,6 +34,9 @@ type Options struct {
 	MaxCallStackSize int
 	// MaxDepth bounds the nesting of a result; <= 0 means 10000.
 	MaxDepth int
+	// Filter makes the script a predicate: Map writes true or false, the JavaScript truthiness of
+	// its result (so functions, Infinity or new Boolean(false) count as true, as in JS).
+	Filter bool
 	// Eager gives the script every element as plain objects, converted in full before the call.
 	// By default objects are lazy views whose members are converted when read (much faster when a
 	// script reads a few fields), unless the script's source uses a feature views do not support

@@ -266,7 +266,16 @@ func (w *Worker) Map(ctx context.Context, index int64, in []byte, dst []byte) (o
 		return dst, w.scriptError(err)
 	}
 	if ret == nil || goja.IsUndefined(ret) {
+		if w.p.opts.Filter {
+			return append(dst, "false"...), &Undefined{Index: index, What: "undefined"}
+		}
 		return append(dst, "null"...), &Undefined{Index: index, What: "undefined"}
+	}
+	if w.p.opts.Filter {
+		if ret.ToBoolean() {
+			return append(dst, "true"...), nil
+		}
+		return append(dst, "false"...), nil
 	}
 	out, ok, err := w.enc.encodeValue(dst, ret)
 	if err != nil {
@@ -295,8 +304,8 @@ func typeName(v goja.Value) string {
 	return "symbol"
 }
 
-// Undefined is what Map returns, with null appended to dst, for a result JSON cannot write
-// (undefined, a function, a symbol). It is a warning, not a failure: an engine that knows warnings
+// Undefined is what Map returns, with null (false with Options.Filter) appended to dst, for a
+// result JSON cannot write (undefined, a function, a symbol). It is a warning, not a failure: an engine that knows warnings
 // (IsWarning) writes the null and tells the user; a forgotten return is the usual cause.
 type Undefined struct {
 	Index int64

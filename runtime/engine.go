@@ -469,6 +469,12 @@ func (e *engine) serial(sp *splitter, sl *slab) (err error) {
 		if err := e.checkpoint(sl); err != nil {
 			return err
 		}
+		if sp.shortRd {
+			// Input comes slowly (a pipe, a terminal): let the reader have what is done so far.
+			if err := e.out.flush(); err != nil {
+				return err
+			}
+		}
 		if sl, err = sp.next(); err == io.EOF {
 			break
 		} else if err != nil {

@@ -118,10 +118,12 @@ type AtomicFile struct {
 	*os.File
 	target string
 	done   bool
+	direct bool // the target is not a regular file: written in place
 }
 
 // CreateAtomic starts writing the file name. The folder must exist. An existing file keeps its
-// permission bits; a new one gets 0666 less the umask.
+// permission bits; a new one gets 0666 less the umask. A name that is a device or a pipe is
+// written directly.
 func CreateAtomic(name string) (*AtomicFile, error) {
 	dir, base := filepath.Split(name)
 	if dir == "" {
@@ -129,6 +131,13 @@ func CreateAtomic(name string) (*AtomicFile, error) {
 	}
 	if st, err := os.Stat(name); err == nil && st.IsDir() {
 		return nil, fmt.Errorf("%s is a directory", name)
+	} else if err == nil && !st.Mode().IsRegular() {
+		// A device or a pipe (/dev/null, /dev/stdout, a FIFO): nothing to replace; write into it.
+		f, err := os.OpenFile(name, os.O_WRONLY, 0)
+		if err != nil {
+			return nil, fmt.Errorf("opening %s: %w", name, err)
+		}
+		return &AtomicFile{File: f, target: name, direct: true}, nil
 	}
 	f, err := os.CreateTemp(dir, "."+base+".jsmap-*.tmp")
 	if err != nil {
@@ -159,6 +168,9 @@ func (a *AtomicFile) Commit() error {
 		return errors.New("atomic file already closed")
 	}
 	a.done = true
+	if a.direct {
+		return a.File.Close()
+	}
 	if err := a.File.Sync(); err != nil {
 		a.File.Close()
 		os.Remove(a.File.Name())
@@ -186,5 +198,7 @@ func (a *AtomicFile) Abort() {
 	}
 	a.done = true
 	a.File.Close()
-	os.Remove(a.File.Name())
+	if !a.direct {
+		os.Remove(a.File.Name())
+	}
 }
