@@ -3,6 +3,7 @@ package jsbridge
 import (
 	"errors"
 	"fmt"
+	"regexp"
 	"strconv"
 	"strings"
 	"time"
@@ -134,7 +135,7 @@ func (p *Program) scriptError(vm *goja.Runtime, err error) *ScriptError {
 	// A thrown value first: errors.As would call Exception.Unwrap, which panics for some values
 	// (a revoked Proxy).
 	if ex, ok := err.(*goja.Exception); ok {
-		return &ScriptError{Message: describeThrown(vm, ex.Value()), Frames: p.frames(ex.Stack())}
+		return &ScriptError{Message: plainMessage(describeThrown(vm, ex.Value())), Frames: p.frames(ex.Stack())}
 	}
 	var intr *goja.InterruptedError
 	if errors.As(err, &intr) {
@@ -162,7 +163,7 @@ func (p *Program) scriptError(vm *goja.Runtime, err error) *ScriptError {
 	}
 	var ex *goja.Exception
 	if errors.As(err, &ex) {
-		return &ScriptError{Message: describeThrown(vm, ex.Value()), Frames: p.frames(ex.Stack())}
+		return &ScriptError{Message: plainMessage(describeThrown(vm, ex.Value())), Frames: p.frames(ex.Stack())}
 	}
 	var se *ScriptError
 	if errors.As(err, &se) {
@@ -218,4 +219,15 @@ func formatDuration(d time.Duration) string {
 		return strconv.FormatInt(int64(d/time.Millisecond), 10) + "ms"
 	}
 	return d.String()
+}
+
+var goInternals = regexp.MustCompile(`Could not convert &\{.*\} \(\*goja\.dynamicObject\) to primitive`)
+
+// plainMessage rewrites goja messages about the Go objects behind lazy views into what the script
+// would see for a plain object (as node words them).
+func plainMessage(msg string) string {
+	if strings.Contains(msg, "goja.dynamicObject") {
+		msg = goInternals.ReplaceAllString(msg, "Cannot convert object to primitive value")
+	}
+	return strings.Replace(msg, "Dynamic object is not callable", "Not a function: [object Object]", 1)
 }

@@ -78,8 +78,10 @@ type module struct {
 }
 
 // plainOnly matches source text that uses what goja's Go-backed objects cannot do: freeze, seal,
-// preventExtensions, property descriptors, accessors, symbol-keyed properties, Reflect.
-var plainOnly = regexp.MustCompile(`\b(freeze|seal|preventExtensions|isFrozen|isSealed|defineProperty|defineProperties|__defineGetter__|__defineSetter__|Symbol|Reflect)\b`)
+// preventExtensions, property descriptors, accessors, symbol-keyed properties, Reflect; or what
+// they do unsafely: goja does not check a prototype set on them for cycles, and a cycle would
+// exhaust the Go stack on the next property miss.
+var plainOnly = regexp.MustCompile(`\b(freeze|seal|preventExtensions|isFrozen|isSealed|defineProperty|defineProperties|__defineGetter__|__defineSetter__|Symbol|Reflect|__proto__|setPrototypeOf)\b`)
 
 const (
 	wrapPrefix = "(function (exports, require, module, __filename, __dirname) { "

@@ -25,7 +25,8 @@ import (
 type Worker interface {
 	// Map transforms one element. in is one complete, valid JSON value (the engine has validated it) and
 	// index its 0-based position in the whole input. Map appends the JSON encoding of the result to dst
-	// and returns the extended slice. in must not be retained after Map returns.
+	// and returns the extended slice: one valid JSON value, compact (no newline outside strings), as
+	// the output forms put one value per line. in must not be retained after Map returns.
 	Map(ctx context.Context, index int64, in []byte, dst []byte) ([]byte, error)
 	// Close releases the worker. It is called once, after the last Map, also when the run failed.
 	Close() error

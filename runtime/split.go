@@ -363,7 +363,16 @@ func (s *splitter) fill(sl *slab) error {
 			s.buf = nb
 		}
 	}
-	n, err := io.ReadAtLeast(s.rc, s.buf[s.w:], 1)
+	var n int
+	var err error
+	if len(sl.elems) == 0 && s.w-s.r >= slabBytes/2 {
+		// A big element is coming: nothing can be emitted before it is whole, so fill the buffer
+		// before scanning it again (scans then happen only as the buffer doubles: linear time
+		// even when a pipe delivers 64 KiB a read).
+		n, err = io.ReadFull(s.rc, s.buf[s.w:])
+	} else {
+		n, err = io.ReadAtLeast(s.rc, s.buf[s.w:], 1)
+	}
 	s.w += n
 	s.shortRd = n < len(s.buf)-(s.w-n) && err == nil
 	if err != nil {

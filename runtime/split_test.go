@@ -305,3 +305,18 @@ func BenchmarkSplit(b *testing.B) {
 		}
 	}
 }
+
+// BenchmarkSplitBigElement: one 16 MiB element arriving 64 KiB a read, as through a pipe. The
+// splitter fills its buffer before scanning again, so this stays linear in the element's size.
+func BenchmarkSplitBigElement(b *testing.B) {
+	doc := `[{"a":"` + strings.Repeat("b", 16<<20) + `"}]`
+	b.SetBytes(int64(len(doc)))
+	for i := 0; i < b.N; i++ {
+		got, err := splitAll(b, FormatAuto, Input{Name: "pipe", Size: -1, Open: func() (io.ReadCloser, error) {
+			return io.NopCloser(&chunkReader{s: doc, n: 64 << 10}), nil
+		}})
+		if err != nil || len(got) != 1 {
+			b.Fatalf("%d elements, %v", len(got), err)
+		}
+	}
+}
