@@ -297,8 +297,8 @@ func (d *decoder) lazyValue(b []byte) goja.Value {
 	return v
 }
 
-// decodeLazy converts one element, keeping a copy of its text for the views it hands out (the
-// caller's buffer is reused after Map returns).
+// decodeLazy converts one element. The views it hands out keep referring to in, which therefore
+// must not change afterwards (the engine never reuses an input buffer).
 func (d *decoder) decodeLazy(in []byte) (v goja.Value, err error) {
 	defer func() {
 		if r := recover(); r != nil {
@@ -316,9 +316,7 @@ func (d *decoder) decodeLazy(in []byte) (v goja.Value, err error) {
 		// Scalars gain nothing from a view; keys with lone surrogates need plain objects.
 		return d.decode(in)
 	}
-	own := make([]byte, len(in))
-	copy(own, in)
-	return d.lazyValue(own), nil
+	return d.lazyValue(in), nil
 }
 
 // hasSurrogateEscape reports whether b has a \u escape in the surrogate range (\uD800-\uDFFF).

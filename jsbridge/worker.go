@@ -235,8 +235,11 @@ func (p *Program) loadError(vm *goja.Runtime, err error) error {
 }
 
 // Map calls the script's function on one element (JSON text) with its index and appends the JSON of
-// the result to dst. A returned Promise is awaited; undefined is written as null (with a warning,
-// once per Program). Errors are *ScriptError.
+// the result to dst. A returned Promise is awaited. A result JSON cannot write (undefined, a
+// function) is written as null and reported with an *Undefined warning. Errors are *ScriptError.
+//
+// in must not be modified afterwards: the objects the script is given read their members from it
+// when they are first used, which may be later if the script keeps them.
 func (w *Worker) Map(ctx context.Context, index int64, in []byte, dst []byte) (out []byte, err error) {
 	defer func() {
 		// Whatever the script does, a Go panic does not escape: it fails the element.

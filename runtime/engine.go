@@ -26,7 +26,9 @@ type Worker interface {
 	// Map transforms one element. in is one complete, valid JSON value (the engine has validated it) and
 	// index its 0-based position in the whole input. Map appends the JSON encoding of the result to dst
 	// and returns the extended slice: one valid JSON value, compact (no newline outside strings), as
-	// the output forms put one value per line. in must not be retained after Map returns.
+	// the output forms put one value per line. The engine never modifies or reuses the memory of in:
+	// a Worker may keep referring to it (which keeps the input piece it is part of, about 64 KiB, in
+	// memory as long as it does).
 	Map(ctx context.Context, index int64, in []byte, dst []byte) ([]byte, error)
 	// Close releases the worker. It is called once, after the last Map, also when the run failed.
 	Close() error
