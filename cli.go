@@ -527,6 +527,9 @@ func (c *cli) main(cfg *config) int {
 			return exitUsage
 		}
 		defer res.close()
+		if res.finished {
+			return exitOK
+		}
 		out = res.out
 		if res.errLog != nil {
 			errLog = bufio.NewWriter(res.errLog)

@@ -35,6 +35,11 @@ type journal struct {
 	Bytes    int64 `json:"bytes"`  // length of the partial output that holds them
 	Errors   int64 `json:"errors"` // failing elements among them
 	ErrBytes int64 `json:"errorsBytes"`
+
+	// Done is set, with Bytes the whole output's length, just before the partial output is
+	// renamed to FILE: a crash between that rename and the journal's removal leaves a journal
+	// that says the run finished, and the same command then completes the commit.
+	Done bool `json:"done,omitempty"`
 }
 
 // inputPrint identifies an input file's content well enough to notice a change.
@@ -68,6 +73,7 @@ type resumable struct {
 	j                     journal
 	out                   *os.File
 	errLog                *os.File
+	finished              bool // the interrupted run had finished; openResumable completed its commit
 }
 
 // openResumable prepares a --resume run: it continues the journal beside target if there is one
@@ -111,6 +117,14 @@ func openResumable(target string, shape []string, prog *jsbridge.Program, inputs
 		return nil, fmt.Errorf("cannot resume: %s since the interrupted run (remove %s to start over)", why, r.path)
 	}
 	r.j = old
+	if old.Done {
+		if err := r.finishCommit(); err != nil {
+			return nil, fmt.Errorf("cannot resume: %w (remove %s to start over)", err, r.path)
+		}
+		fmt.Fprintf(stderr, "jsmap: the interrupted run had finished: %s is complete\n", target)
+		r.finished = true
+		return r, nil
+	}
 	if r.out, err = os.OpenFile(r.partial, os.O_RDWR, 0); err != nil {
 		return nil, fmt.Errorf("cannot resume: %w (remove %s to start over)", err, r.path)
 	}
@@ -240,10 +254,15 @@ func (r *resumable) save() error {
 	return nil
 }
 
-// commit moves the finished output into place and removes the journal.
+// commit moves the finished output into place and removes the journal. The journal is marked done
+// first, so that a crash at any point leaves either a resumable run or a finished one.
 func (r *resumable) commit() error {
 	if err := r.out.Sync(); err != nil {
 		return fmt.Errorf("writing %s: %w", r.partial, err)
+	}
+	n, err := r.out.Seek(0, io.SeekCurrent)
+	if err != nil {
+		return err
 	}
 	if err := r.out.Close(); err != nil {
 		return fmt.Errorf("writing %s: %w", r.partial, err)
@@ -252,11 +271,36 @@ func (r *resumable) commit() error {
 	if r.errLog != nil {
 		r.errLog.Sync()
 	}
-	if err := os.Rename(r.partial, r.target); err != nil {
+	r.j.Done, r.j.Bytes = true, n
+	if err := r.save(); err != nil {
 		return err
 	}
-	syncDir(filepath.Dir(r.target))
+	return r.finishCommit()
+}
+
+// finishCommit completes the commit of a run whose journal is marked done: the partial output
+// (cut to the recorded length) is renamed to the target unless that happened already, and the
+// journal goes.
+func (r *resumable) finishCommit() error {
+	if st, err := os.Stat(r.partial); err == nil {
+		if st.Size() < r.j.Bytes {
+			return fmt.Errorf("%s has %d bytes, the journal recorded %d", r.partial, st.Size(), r.j.Bytes)
+		}
+		if st.Size() > r.j.Bytes {
+			if err := os.Truncate(r.partial, r.j.Bytes); err != nil {
+				return err
+			}
+		}
+		if err := os.Rename(r.partial, r.target); err != nil {
+			return err
+		}
+		syncDir(filepath.Dir(r.target))
+	} else if st, terr := os.Stat(r.target); terr != nil || st.Size() != r.j.Bytes {
+		// Neither the partial output nor a target of the recorded length: not what a crash leaves.
+		return fmt.Errorf("the run had finished, but neither %s nor a complete %s is there", r.partial, r.target)
+	}
 	os.Remove(r.path)
+	os.Remove(r.path + ".tmp")
 	return nil
 }
 
