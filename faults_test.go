@@ -480,12 +480,14 @@ func TestMaxMemory(t *testing.T) {
 		}
 	})
 	t.Run("a doubling string", func(t *testing.T) {
-		if os.Getenv("JSMAP_KNOWN_ISSUES") == "" {
-			t.Skip("known issue (runtime): the memory watchdog forces a full GC before it acts, and a script that doubles a string meanwhile reaches a peak RSS of 1-4 GB under --max-memory 256MiB; set JSMAP_KNOWN_ISSUES=1 to run (it allocates gigabytes)")
-		}
+		// One allocation cannot be interrupted: the concatenation that crosses the limit, and
+		// at worst the next one (its copy keeps the collector from stopping the world, and so the
+		// watchdog from running, until it is done), complete before the script stops. The peak is
+		// then the last two strings and some garbage: below four times the limit (README, "Known
+		// limits").
 		r := run(t, `x => { let s = "x"; for (;;) s = s + s }`)
-		if r.maxRSS >= int64(factor)*limit {
-			t.Errorf("peak RSS %d MiB, want below %d MiB", r.maxRSS>>20, factor*limit>>20)
+		if r.maxRSS >= int64(2*factor)*limit {
+			t.Errorf("peak RSS %d MiB, want below %d MiB", r.maxRSS>>20, 2*factor*limit>>20)
 		}
 	})
 }

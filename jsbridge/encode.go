@@ -22,6 +22,7 @@ type encoder struct {
 	stack    []*goja.Object
 	u16      []uint16
 	start    int          // where this value's JSON starts in dst
+	next     int          // len(dst) at which grew calls check next
 	stop     func() error // checked now and then in long loops: a timeout or a stopped run
 
 	// Captured from a fresh VM, before any script runs, so that scripts cannot change them.
@@ -111,9 +112,7 @@ func (e *encoder) lazyObject(dst []byte, obj *goja.Object, o *lazyObject) []byte
 			}
 		}
 		first = false
-		if len(dst)-e.start > maxOutput {
-			e.tooLong()
-		}
+		e.grew(dst)
 	}
 	e.pop()
 	return append(dst, '}')
@@ -133,15 +132,23 @@ func (e *encoder) encode(dst []byte, v goja.Value) (out []byte, err error) {
 func (e *encoder) encodeValue(dst []byte, v goja.Value) (out []byte, ok bool, err error) {
 	defer func() {
 		if r := recover(); r != nil {
-			s, isStop := r.(encodeStop)
-			if !isStop {
+			switch s := r.(type) {
+			case encodeStop:
+				out, ok, err = dst, false, s.err
+			case *goja.InterruptedError:
+				// A getter or toJSON the encoding called was interrupted (a timeout, a stop).
+				out, ok, err = dst, false, s
+			case *goja.StackOverflowError:
+				// ... or overflowed the stack.
+				out, ok, err = dst, false, s
+			default:
 				panic(r)
 			}
-			out, ok, err = dst, false, s.err
 		}
 	}()
 	e.stack = e.stack[:0]
 	e.start = len(dst)
+	e.next = len(dst) + checkEvery
 	e.protoState = 0
 	ex := e.vm.Try(func() {
 		out, ok = e.value(dst, v, "")
@@ -232,8 +239,13 @@ func (e *encoder) primitive(dst []byte, v goja.Value, key string, toJSON bool) (
 
 func (e *encoder) str(dst []byte, s goja.String) []byte {
 	gs := s.String()
+	if len(dst)-e.start+len(gs) > maxOutput {
+		e.tooLong()
+	}
 	if !strings.Contains(gs, "\uFFFD") {
-		return jsontext.AppendQuote(dst, gs)
+		dst = jsontext.AppendQuote(dst, gs)
+		e.grew(dst)
+		return dst
 	}
 	// The replacement character may stand for a lone surrogate: look at the UTF-16 units.
 	n := s.Length()
@@ -241,7 +253,9 @@ func (e *encoder) str(dst []byte, s goja.String) []byte {
 	for i := 0; i < n; i++ {
 		e.u16 = append(e.u16, s.CharAt(i))
 	}
-	return jsontext.AppendQuoteUTF16(dst, e.u16)
+	dst = jsontext.AppendQuoteUTF16(dst, e.u16)
+	e.grew(dst)
+	return dst
 }
 
 func (e *encoder) object(dst []byte, obj *goja.Object) ([]byte, bool) {
@@ -295,6 +309,18 @@ func (e *encoder) check(dst []byte) {
 		if err := e.stop(); err != nil {
 			panic(encodeStop{err})
 		}
+	}
+}
+
+// checkEvery is how much output grew may let pass between two checks: a few big strings are
+// stopped as promptly as many small values.
+const checkEvery = 1 << 20
+
+// grew calls check once the output has grown by checkEvery since the last call.
+func (e *encoder) grew(dst []byte) {
+	if len(dst) >= e.next {
+		e.check(dst)
+		e.next = len(dst) + checkEvery
 	}
 }
 

@@ -58,6 +58,9 @@ func (p *Program) newWorker(ctx context.Context, main *module) (*Worker, error) 
 	if err := w.installGlobals(); err != nil {
 		return nil, &LoadError{File: p.name, Msg: err.Error(), Err: err}
 	}
+	if err := w.guardGenerators(); err != nil {
+		return nil, &LoadError{File: p.name, Msg: err.Error(), Err: err}
+	}
 	var exports goja.Value
 	err := w.guard(func() error {
 		var err error
@@ -282,7 +285,9 @@ func (w *Worker) Map(ctx context.Context, index int64, in []byte, dst []byte) (o
 	}
 	out, ok, err := w.enc.encodeValue(dst, ret)
 	if err != nil {
-		if _, thrown := err.(*goja.Exception); !thrown {
+		var intr *goja.InterruptedError
+		var so *goja.StackOverflowError
+		if _, thrown := err.(*goja.Exception); !thrown && !errors.As(err, &intr) && !errors.As(err, &so) {
 			// Stopped in the middle of encoding: a timeout or a stopped run.
 			se := &ScriptError{Message: "interrupted: " + err.Error(), Cause: err}
 			if errors.Is(err, ErrTimeout) {

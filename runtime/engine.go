@@ -936,15 +936,18 @@ func (e *MemoryError) Error() string {
 
 // watchMemory samples the heap until stop is closed and stops the run if it passes limit.
 func (e *engine) watchMemory(limit int64, stop <-chan struct{}) {
-	samples := []metrics.Sample{{Name: "/memory/classes/heap/objects:bytes"}}
-	heap := func() int64 {
+	samples := []metrics.Sample{{Name: "/memory/classes/heap/objects:bytes"}, {Name: "/gc/heap/live:bytes"}}
+	read := func() (heap, live int64) {
 		metrics.Read(samples)
-		if samples[0].Value.Kind() != metrics.KindUint64 {
-			return 0
+		if samples[0].Value.Kind() == metrics.KindUint64 {
+			heap = int64(samples[0].Value.Uint64())
 		}
-		return int64(samples[0].Value.Uint64())
+		if samples[1].Value.Kind() == metrics.KindUint64 {
+			live = int64(samples[1].Value.Uint64())
+		}
+		return heap, live
 	}
-	t := time.NewTicker(10 * time.Millisecond)
+	t := time.NewTicker(5 * time.Millisecond)
 	defer t.Stop()
 	for {
 		select {
@@ -952,14 +955,19 @@ func (e *engine) watchMemory(limit int64, stop <-chan struct{}) {
 			return
 		case <-t.C:
 		}
-		if heap() <= limit {
-			continue
-		}
-		// The figure includes garbage not yet collected: collect, then look again.
-		goruntime.GC()
-		h := heap()
+		h, live := read()
 		if h <= limit {
 			continue
+		}
+		// The figure includes garbage not yet collected. Well past the limit, or with the data
+		// the last collection kept past it, stop at once: a script that doubles a string goes
+		// from the limit to several times it in the time a full collection takes. Just past it,
+		// collect and look again.
+		if h <= limit+limit/4 && live <= limit {
+			goruntime.GC()
+			if h, _ = read(); h <= limit {
+				continue
+			}
 		}
 		me := &MemoryError{Limit: limit, Heap: h}
 		e.slotsMu.Lock()
