@@ -959,11 +959,12 @@ func (e *engine) watchMemory(limit int64, stop <-chan struct{}) {
 		if h <= limit {
 			continue
 		}
-		// The figure includes garbage not yet collected. Well past the limit, or with the data
-		// the last collection kept past it, stop at once: a script that doubles a string goes
-		// from the limit to several times it in the time a full collection takes. Just past it,
-		// collect and look again.
-		if h <= limit+limit/4 && live <= limit {
+		// The figure includes garbage not yet collected: a script that makes and drops big values
+		// goes past the limit with garbage alone, so collect and look again. But stop at once
+		// when the last collection kept more than the limit, or when the heap is well past it
+		// with the data kept at least half of it: a script that doubles a string goes from the
+		// limit to several times it in the time a collection takes.
+		if live <= limit && (h <= limit+limit/4 || live <= limit/2) {
 			goruntime.GC()
 			if h, _ = read(); h <= limit {
 				continue
