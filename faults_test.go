@@ -65,22 +65,12 @@ func TestSignalsAtRandomMoments(t *testing.T) {
 	}
 	bin := relJsmap(t)
 	dir := relDir(t)
-	relWrite(t, filepath.Join(dir, "s.js"), []byte(faultScript))
 	// About a second with two workers.
 	const n = 20000
-	faultInput(t, filepath.Join(dir, "in.ndjson"), n, false)
-	ref := relRun(t, relCommand(bin, dir, "-j", "2", "-o", "ref.json", "s.js", "in.ndjson"), nil, 5*time.Minute)
-	if ref.code != 0 {
-		t.Fatalf("reference run: exit %d; stderr:\n%s", ref.code, relClip(ref.stderr))
-	}
-	want, err := os.ReadFile(filepath.Join(dir, "ref.json"))
-	if err != nil {
-		t.Fatal(err)
-	}
+	want := faultReference(t, bin, dir, "in.ndjson", n)
 	if bytes.Count(want, []byte("\n")) != n {
 		t.Fatalf("reference output has %d lines, want %d", bytes.Count(want, []byte("\n")), n)
 	}
-	t.Logf("input: %d elements; an uninterrupted run takes %v", n, ref.took.Round(time.Millisecond))
 
 	seed := uint64(time.Now().UnixNano())
 	rng := rand.New(rand.NewPCG(seed, 0))
@@ -158,19 +148,9 @@ func TestResumeAfterKill(t *testing.T) {
 	}
 	bin := relJsmap(t)
 	dir := relDir(t)
-	relWrite(t, filepath.Join(dir, "s.js"), []byte(faultScript))
 	// About 2s with one worker, 1s with two or three: checkpoints come about once a second.
 	const n = 20000
-	faultInput(t, filepath.Join(dir, "in.json"), n, true)
-	ref := relRun(t, relCommand(bin, dir, "-j", "2", "-o", "ref.json", "s.js", "in.json"), nil, 5*time.Minute)
-	if ref.code != 0 {
-		t.Fatalf("reference run: exit %d; stderr:\n%s", ref.code, relClip(ref.stderr))
-	}
-	want, err := os.ReadFile(filepath.Join(dir, "ref.json"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Logf("input: %d elements; an uninterrupted run takes %v", n, ref.took.Round(time.Millisecond))
+	want := faultReference(t, bin, dir, "in.json", n)
 
 	seed := uint64(time.Now().UnixNano())
 	rng := rand.New(rand.NewPCG(seed, 1))
@@ -416,6 +396,24 @@ func TestResumeLeavesNoJournalTemp(t *testing.T) {
 		t.Fatalf("exit %d; stderr:\n%s", r.code, r.stderr)
 	}
 	relNoLeftovers(t, dir)
+}
+
+// faultReference writes s.js (faultScript) and an input of n elements (an array if its name ends
+// in .json, else NDJSON) into dir, and returns the output of an uninterrupted run.
+func faultReference(t *testing.T, bin, dir, input string, n int) []byte {
+	t.Helper()
+	relWrite(t, filepath.Join(dir, "s.js"), []byte(faultScript))
+	faultInput(t, filepath.Join(dir, input), n, strings.HasSuffix(input, ".json"))
+	ref := relRun(t, relCommand(bin, dir, "-j", "2", "-o", "ref.json", "s.js", input), nil, 5*time.Minute)
+	if ref.code != 0 {
+		t.Fatalf("reference run: exit %d; stderr:\n%s", ref.code, relClip(ref.stderr))
+	}
+	want, err := os.ReadFile(filepath.Join(dir, "ref.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Logf("input: %d elements; an uninterrupted run takes %v", n, ref.took.Round(time.Millisecond))
+	return want
 }
 
 // faultJournalNext is the "next" of the journal at path, or -1.
