@@ -470,6 +470,15 @@ func TestSecurityMemoryIsBounded(t *testing.T) {
 		r := secRun(t, bin, dir, "-e", `x => { const s = "x".repeat(2 ** 20); return Array(600).fill(s) }`, "in.ndjson")
 		secWant(t, r, 1, "jsmap: error: element 0 (in.ndjson:1:1): RangeError: Invalid string length: the JSON of a value may have at most 512 MiB")
 	})
+	t.Run("a result that shares one value a thousand times", func(t *testing.T) {
+		// Two members, ten levels: 1,024 references to one 1 MiB string, 1 GiB of JSON.
+		const shared = `x => { let o = "x".repeat(2 ** 20); for (let i = 0; i < 10; i++) o = {a: o, b: o}; return o }`
+		r := secRun(t, bin, dir, "-e", shared, "in.ndjson")
+		secWant(t, r, 1, "jsmap: error: element 0 (in.ndjson:1:1): RangeError: Invalid string length: the JSON of a value may have at most 512 MiB")
+		// The same through JSON.stringify with a replacer array, which jsmap writes itself too.
+		r = secRun(t, bin, dir, "-e", strings.Replace(shared, "return o", `return JSON.stringify(o, ["a", "b"]).length`, 1), "in.ndjson")
+		secWant(t, r, 1, "jsmap: error: element 0 (in.ndjson:1:1): RangeError: Invalid string length: the JSON of a value may have at most 512 MiB")
+	})
 	t.Run("--max-memory while a big result is encoded", func(t *testing.T) {
 		r := secRun(t, bin, dir, "--max-memory", "256MiB", "-e", `x => { const s = "x".repeat(2 ** 18); return Array(5000).fill(s) }`, "in.ndjson")
 		bound := int64(512 << 20)

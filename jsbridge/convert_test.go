@@ -427,6 +427,15 @@ var convCases = []convCase{
 	{`x => Object.assign(x, {z: 1, a: 9})`, `{"a":1,"b":2}`, `{"a":9,"b":2,"z":1}`},
 	{`x => { const y = Object.create(x); y.own = 1; return [y.a, Object.keys(y), y] }`, `{"a":1}`, `[1,["own"],{"own":1}]`},
 	{`x => JSON.stringify(x, ["b", "a"])`, `{"a":1,"b":2,"c":3}`, `"{\"b\":2,\"a\":1}"`},
+	// Replacer arrays (node's outputs): nested objects filtered too, arrays not; numbers and
+	// String/Number objects are keys, other items ignored, duplicates once; inherited members count.
+	{`x => JSON.stringify(x, ["b", "a"])`, `{"a":1,"b":{"a":5,"c":6},"c":3}`, `"{\"b\":{\"a\":5},\"a\":1}"`},
+	{`x => JSON.stringify(x, ["b"])`, `[{"a":1,"b":2},{"b":3}]`, `"[{\"b\":2},{\"b\":3}]"`},
+	{`x => JSON.stringify(x, [1, "a", 1, new String("b"), new Number(2), {}, null, true])`, `{"2":0,"1":"one","a":2,"b":3,"c":4}`, `"{\"1\":\"one\",\"a\":2,\"b\":3,\"2\":0}"`},
+	{`x => JSON.stringify(x, [])`, `{"a":1}`, `"{}"`},
+	{`x => JSON.stringify(Object.assign(Object.create({inh: 7}), x), ["inh", "a"])`, `{"a":1}`, `"{\"inh\":7,\"a\":1}"`},
+	{`x => JSON.stringify({a: {toJSON() { return x }}}, ["a", "x"], 1)`, `{"x":1,"a":2,"y":3}`, `"{\n \"a\": {\n  \"a\": 2,\n  \"x\": 1\n }\n}"`},
+	{`x => JSON.stringify(x, new Proxy(["a"], {}))`, `{"a":1,"b":2}`, `"{\"a\":1}"`},
 	{`x => JSON.stringify(x, (k, v) => k === "a" ? undefined : v)`, `{"a":1,"b":{"a":2,"c":3}}`, `"{\"b\":{\"c\":3}}"`},
 	{"x => [x.toString(), String(x), x + \"\", `${x}`, x.valueOf() === x]", `{"a":1}`, `["[object Object]","[object Object]","[object Object]","[object Object]",true]`},
 	{`x => [x.constructor.name, Object.getPrototypeOf(x) === Object.prototype, Object.isExtensible(x)]`, `{}`, `["Object",true,true]`},

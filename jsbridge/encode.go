@@ -33,6 +33,10 @@ type encoder struct {
 	objProto   *goja.Object // Object.prototype
 	arrProto   *goja.Object // Array.prototype
 
+	// JSON.stringify's replacer array, when listed: the keys objects are written with, in order.
+	listed bool
+	keys   []string
+
 	canon      jsontext.Canonicalizer
 	protoState int8 // per encodeValue: 0 not checked, 1 no toJSON on the prototypes, -1 some
 }
@@ -281,7 +285,7 @@ func (e *encoder) object(dst []byte, obj *goja.Object) ([]byte, bool) {
 		case typeFunc, typeCtor: // async arrow functions are class Object in goja
 			return dst, false
 		case typeLazy:
-			if e.rawOK() {
+			if e.rawOK() && !e.listed {
 				return e.lazyObject(dst, obj, obj.Export().(*lazyObject)), true
 			}
 		case typeBigInt: // Object(1n)
@@ -360,7 +364,9 @@ func (e *encoder) array(dst []byte, obj *goja.Object) []byte {
 			dst = append(dst, ',')
 		}
 		if i&4095 == 4095 {
-			e.check(dst)
+			e.check(dst) // time passes even when the output grows slowly
+		} else {
+			e.grew(dst) // values shared many times make output fast
 		}
 		var ok bool
 		k := indexKey(i)
@@ -374,6 +380,9 @@ func (e *encoder) array(dst []byte, obj *goja.Object) []byte {
 }
 
 func (e *encoder) plain(dst []byte, obj *goja.Object) []byte {
+	if e.listed {
+		return e.withKeys(dst, obj, e.keys)
+	}
 	keys := obj.Keys()
 	for _, k := range keys {
 		if strings.Contains(k, "\uFFFD") {
@@ -381,12 +390,20 @@ func (e *encoder) plain(dst []byte, obj *goja.Object) []byte {
 			return e.fallback(dst, obj)
 		}
 	}
+	return e.withKeys(dst, obj, keys)
+}
+
+// withKeys writes obj's members named by keys, in that order, leaving out those whose value has
+// no JSON form.
+func (e *encoder) withKeys(dst []byte, obj *goja.Object, keys []string) []byte {
 	e.push(obj)
 	dst = append(dst, '{')
 	first := true
 	for i, k := range keys {
 		if i&4095 == 4095 {
-			e.check(dst)
+			e.check(dst) // time passes even when the output grows slowly
+		} else {
+			e.grew(dst) // values shared many times make output fast
 		}
 		mark := len(dst)
 		if !first {

@@ -184,7 +184,11 @@ func (w *Worker) installJSON() error {
 	stringify := func(call goja.FunctionCall) goja.Value {
 		replacer := call.Argument(1)
 		inner := encoder{vm: vm, maxDepth: maxDepth, stringify: origStringify, rangeError: w.enc.rangeError, bigintTo: w.enc.bigintTo, isArray: w.enc.isArray}
-		if !goja.IsUndefined(replacer) && !goja.IsNull(replacer) {
+		if keys, ok := w.replacerKeys(replacer); ok {
+			// An array of keys: written here too, so that the 512 MiB bound, the depth bound and
+			// interrupts apply as without a replacer.
+			inner.listed, inner.keys = true, keys
+		} else if !goja.IsUndefined(replacer) && !goja.IsNull(replacer) {
 			if _, ok := replacer.(*goja.Object); ok {
 				// Check the depth first: goja's own version recurses without a bound.
 				if _, _, err := inner.encodeValue(nil, call.Argument(0)); err != nil {
@@ -212,6 +216,53 @@ func (w *Worker) installJSON() error {
 		return err
 	}
 	return json.Set("stringify", stringify)
+}
+
+// replacerKeys reads JSON.stringify's replacer when it is an array: its strings and numbers (and
+// String and Number objects) as keys, first occurrence first. ok is false for anything else, and for
+// keys a Go string cannot hold (lone surrogates), which the VM's own JSON.stringify then writes.
+func (w *Worker) replacerKeys(replacer goja.Value) (keys []string, ok bool) {
+	obj, isObj := replacer.(*goja.Object)
+	if !isObj || w.enc.isArray == nil {
+		return nil, false
+	}
+	if _, isFn := goja.AssertFunction(obj); isFn {
+		return nil, false
+	}
+	if r, err := w.enc.isArray(goja.Undefined(), obj); err != nil {
+		panic(err)
+	} else if !r.ToBoolean() {
+		return nil, false
+	}
+	n := obj.Get("length").ToInteger()
+	keys = []string{}
+	seen := map[string]bool{}
+	for i := int64(0); i < n; i++ {
+		v := obj.Get(strconv.FormatInt(i, 10))
+		var k string
+		switch x := v.(type) {
+		case nil:
+			continue
+		case *goja.Object:
+			if c := x.ClassName(); c != "String" && c != "Number" {
+				continue
+			}
+			k = x.String()
+		default:
+			if !goja.IsString(v) && !goja.IsNumber(v) {
+				continue
+			}
+			k = v.String()
+		}
+		if strings.Contains(k, "\uFFFD") {
+			return nil, false
+		}
+		if !seen[k] {
+			seen[k] = true
+			keys = append(keys, k)
+		}
+	}
+	return keys, true
 }
 
 // indentOf is JSON.stringify's space argument as an indent string (at most 10 characters).
