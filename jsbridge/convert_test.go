@@ -427,6 +427,9 @@ var convCases = []convCase{
 	{`x => Object.assign(x, {z: 1, a: 9})`, `{"a":1,"b":2}`, `{"a":9,"b":2,"z":1}`},
 	{`x => { const y = Object.create(x); y.own = 1; return [y.a, Object.keys(y), y] }`, `{"a":1}`, `[1,["own"],{"own":1}]`},
 	{`x => JSON.stringify(x, ["b", "a"])`, `{"a":1,"b":2,"c":3}`, `"{\"b\":2,\"a\":1}"`},
+	// Keys with lone surrogates written in the script make its elements plain objects, which keep them.
+	{`x => { x["\ud800"] = 1; return [JSON.stringify(x), Object.keys(x)[1].charCodeAt(0)] }`, `{"a":1}`, `["{\"a\":1,\"\\ud800\":1}",55296]`},
+	{`x => { x[String.fromCharCode(0xd800)] = 1; return x }`, `{"a":1}`, `{"a":1,"\ud800":1}`},
 	// Replacer arrays (node's outputs): nested objects filtered too, arrays not; numbers and
 	// String/Number objects are keys, other items ignored, duplicates once; inherited members count.
 	{`x => JSON.stringify(x, ["b", "a"])`, `{"a":1,"b":{"a":5,"c":6},"c":3}`, `"{\"b\":{\"a\":5},\"a\":1}"`},

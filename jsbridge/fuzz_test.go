@@ -360,7 +360,9 @@ var lazyOps = []string{
 	`show(o)`,
 	`show({...o})`,
 	`$K in o`,
-	`(o[$K] !== null && typeof o[$K] === 'object' ? (o = o[$K], 'down') : 'stay')`,
+	// Down into own members only: o.__proto__ would lead to Object.prototype, and a change there
+	// would carry over into the next programs run in the same VMs.
+	`(Object.prototype.hasOwnProperty.call(o, $K) && o[$K] !== null && typeof o[$K] === 'object' ? (o = o[$K], 'down') : 'stay')`,
 	`(o = root, 'up')`,
 	`Object.prototype.hasOwnProperty.call(o, $K)`,
 	`show(Object.entries(o))`,

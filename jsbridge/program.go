@@ -80,8 +80,9 @@ type module struct {
 // plainOnly matches source text that uses what goja's Go-backed objects cannot do: freeze, seal,
 // preventExtensions, property descriptors, accessors, symbol-keyed properties, Reflect; or what
 // they do unsafely: goja does not check a prototype set on them for cycles, and a cycle would
-// exhaust the Go stack on the next property miss.
-var plainOnly = regexp.MustCompile(`\b(freeze|seal|preventExtensions|isFrozen|isSealed|defineProperty|defineProperties|__defineGetter__|__defineSetter__|Symbol|Reflect|__proto__|setPrototypeOf)\b`)
+// exhaust the Go stack on the next property miss. Also lone surrogates written in the source (an
+// escape or fromCharCode): Go-backed objects take keys as Go strings, which cannot hold them.
+var plainOnly = regexp.MustCompile(`\b(freeze|seal|preventExtensions|isFrozen|isSealed|defineProperty|defineProperties|__defineGetter__|__defineSetter__|Symbol|Reflect|__proto__|setPrototypeOf|fromCharCode|fromCodePoint)\b|\\u\{?0*[dD][89a-fA-F]`)
 
 const (
 	wrapPrefix = "(function (exports, require, module, __filename, __dirname) { "
