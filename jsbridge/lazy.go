@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"sort"
 	"strconv"
+	"strings"
 
 	"github.com/dop251/goja"
 
@@ -57,7 +58,7 @@ func (o *lazyObject) scan() {
 		var key string
 		if n == 0 {
 			// The same first key as the last object: probably the same shape.
-			if last := d.lastShape; last != nil && string(b[i+1:j-1]) == last.keys[0] {
+			if last := d.lastShape; last != nil && last.rawKeys && string(b[i+1:j-1]) == last.keys[0] {
 				sh, key = last, last.keys[0]
 			} else {
 				key = d.key(b[i:j])
@@ -68,7 +69,7 @@ func (o *lazyObject) scan() {
 			} else {
 				o.members = make([]member, 0, 8)
 			}
-		} else if onShape && sh != nil && n < len(sh.keys) && string(b[i+1:j-1]) == sh.keys[n] {
+		} else if onShape && sh != nil && sh.rawKeys && n < len(sh.keys) && string(b[i+1:j-1]) == sh.keys[n] {
 			key = sh.keys[n] // the shape's key, in its place: no repeat so far, no lookup
 		} else {
 			onShape = false
@@ -109,7 +110,10 @@ func (o *lazyObject) scan() {
 		for k := range o.members {
 			keys[k] = o.members[k].key
 		}
-		sh = &shape{keys: keys, intKeys: o.intKeys}
+		sh = &shape{keys: keys, intKeys: o.intKeys, rawKeys: true}
+		for _, k := range keys {
+			sh.rawKeys = sh.rawKeys && !strings.Contains(k, `\`)
+		}
 		d.shapes[keys[0]] = sh
 		d.lastShape = sh
 	}
@@ -119,6 +123,9 @@ func (o *lazyObject) scan() {
 type shape struct {
 	keys    []string
 	intKeys bool
+	// rawKeys: no key has a backslash, so a key's text in the input equals the key only when it
+	// has no escape and means that key. (A key \r, written "\\r", must not match the text "\r".)
+	rawKeys bool
 }
 
 const maxShapes = 256

@@ -40,3 +40,22 @@ func TestLazyShapes(t *testing.T) {
 		}
 	}
 }
+
+// The lazy views remember the keys of the objects they saw (shapes) and compare the next object's
+// key text with them; a key written with an escape must not match a remembered key whose
+// characters look like that escape ("\\r", a backslash and r, against "\r", a carriage return).
+// One worker maps all the inputs, in order; the wants are node's.
+func TestLazyShapesWithEscapedKeys(t *testing.T) {
+	inputs := []string{`{"\\r":0}`, `{"\r":1}`, `{"\\r":0,"b":1}`, `{"\\r":0,"b\\":2}`, `{"\\r":0,"b\\":2}`, `{"\r":0,"b\\":2}`, `{"\u0061":1,"b":2}`, `{"a":1,"\u0062":2}`}
+	wants := []string{`[["\\r"],{"\\r":0}]`, `[["\r"],{"\r":1}]`, `[["\\r","b"],{"\\r":0,"b":1}]`, `[["\\r","b\\"],{"\\r":0,"b\\":2}]`,
+		`[["\\r","b\\"],{"\\r":0,"b\\":2}]`, `[["\r","b\\"],{"\r":0,"b\\":2}]`, `[["a","b"],{"a":1,"b":2}]`, `[["a","b"],{"a":1,"b":2}]`}
+	exprs := make([]string, len(inputs))
+	for i := range exprs {
+		exprs[i] = `x => [Object.keys(x), x]`
+	}
+	for i, r := range mapTable(t, jsbridge.Options{}, exprs, inputs) {
+		if r.err != nil || r.out != wants[i] {
+			t.Errorf("%s: got %s, %v; want %s", inputs[i], r.out, r.err, wants[i])
+		}
+	}
+}
