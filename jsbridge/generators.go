@@ -2,6 +2,7 @@ package jsbridge
 
 import (
 	"errors"
+	"sync"
 
 	"github.com/dop251/goja"
 )
@@ -18,9 +19,17 @@ func maxGeneratorDepth(maxCallStack int) int {
 	return min(4000, maxCallStack)
 }
 
+var generatorProto = sync.OnceValues(func() (*goja.Program, error) {
+	return goja.Compile("", `Object.getPrototypeOf(function* () {}).prototype`, true)
+})
+
 func (w *Worker) guardGenerators() error {
 	vm := w.vm
-	v, err := vm.RunString(`Object.getPrototypeOf(function* () {}).prototype`)
+	prg, err := generatorProto()
+	if err != nil {
+		return err
+	}
+	v, err := vm.RunProgram(prg)
 	if err != nil {
 		return err
 	}

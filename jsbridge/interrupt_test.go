@@ -269,6 +269,12 @@ func TestCancelWhileTimeoutPending(t *testing.T) {
 	for i := range 50 {
 		ctx, cancel := context.WithCancel(context.Background())
 		w, err := p.NewWorker(ctx, i)
+		if errors.Is(err, jsbridge.ErrTimeout) {
+			// Running the script's module is timed too: on a busy machine (-race, packages
+			// tested in parallel) it can take 2ms. Not what this test is about.
+			cancel()
+			continue
+		}
 		if err != nil {
 			t.Fatal(err)
 		}
