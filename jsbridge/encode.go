@@ -22,7 +22,8 @@ type encoder struct {
 	stack    []*goja.Object
 	u16      []uint16
 	start    int          // where this value's JSON starts in dst
-	next     int          // len(dst) at which grew calls check next
+	steps    int          // array elements and object members written, for step
+	next     int          // len(dst) at which step calls check next
 	stop     func() error // checked now and then in long loops: a timeout or a stopped run
 
 	// Captured from a fresh VM, before any script runs, so that scripts cannot change them.
@@ -116,7 +117,7 @@ func (e *encoder) lazyObject(dst []byte, obj *goja.Object, o *lazyObject) []byte
 			}
 		}
 		first = false
-		e.grew(dst)
+		e.step(dst)
 	}
 	e.pop()
 	return append(dst, '}')
@@ -152,7 +153,7 @@ func (e *encoder) encodeValue(dst []byte, v goja.Value) (out []byte, ok bool, er
 	}()
 	e.stack = e.stack[:0]
 	e.start = len(dst)
-	e.next = len(dst) + checkEvery
+	e.steps, e.next = 0, len(dst)+checkEvery
 	e.protoState = 0
 	ex := e.vm.Try(func() {
 		out, ok = e.value(dst, v, "")
@@ -247,9 +248,7 @@ func (e *encoder) str(dst []byte, s goja.String) []byte {
 		e.tooLong()
 	}
 	if !strings.Contains(gs, "\uFFFD") {
-		dst = jsontext.AppendQuote(dst, gs)
-		e.grew(dst)
-		return dst
+		return jsontext.AppendQuote(dst, gs)
 	}
 	// The replacement character may stand for a lone surrogate: look at the UTF-16 units.
 	n := s.Length()
@@ -257,9 +256,7 @@ func (e *encoder) str(dst []byte, s goja.String) []byte {
 	for i := 0; i < n; i++ {
 		e.u16 = append(e.u16, s.CharAt(i))
 	}
-	dst = jsontext.AppendQuoteUTF16(dst, e.u16)
-	e.grew(dst)
-	return dst
+	return jsontext.AppendQuoteUTF16(dst, e.u16)
 }
 
 func (e *encoder) object(dst []byte, obj *goja.Object) ([]byte, bool) {
@@ -316,13 +313,15 @@ func (e *encoder) check(dst []byte) {
 	}
 }
 
-// checkEvery is how much output grew may let pass between two checks: a few big strings are
-// stopped as promptly as many small values.
+// checkEvery is how much the output may grow between two checks.
 const checkEvery = 1 << 20
 
-// grew calls check once the output has grown by checkEvery since the last call.
-func (e *encoder) grew(dst []byte) {
-	if len(dst) >= e.next {
+// step is called for each array element and object member: it calls check every 4,096 of them
+// (time passes even when the output grows slowly) and whenever the output has grown by checkEvery
+// (big strings, or values shared many times, make output fast).
+func (e *encoder) step(dst []byte) {
+	e.steps++
+	if e.steps&4095 == 0 || len(dst) >= e.next {
 		e.check(dst)
 		e.next = len(dst) + checkEvery
 	}
@@ -363,11 +362,7 @@ func (e *encoder) array(dst []byte, obj *goja.Object) []byte {
 		if i > 0 {
 			dst = append(dst, ',')
 		}
-		if i&4095 == 4095 {
-			e.check(dst) // time passes even when the output grows slowly
-		} else {
-			e.grew(dst) // values shared many times make output fast
-		}
+		e.step(dst)
 		var ok bool
 		k := indexKey(i)
 		dst, ok = e.value(dst, obj.Get(k), k)
@@ -399,12 +394,8 @@ func (e *encoder) withKeys(dst []byte, obj *goja.Object, keys []string) []byte {
 	e.push(obj)
 	dst = append(dst, '{')
 	first := true
-	for i, k := range keys {
-		if i&4095 == 4095 {
-			e.check(dst) // time passes even when the output grows slowly
-		} else {
-			e.grew(dst) // values shared many times make output fast
-		}
+	for _, k := range keys {
+		e.step(dst)
 		mark := len(dst)
 		if !first {
 			dst = append(dst, ',')

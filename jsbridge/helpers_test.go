@@ -43,6 +43,25 @@ func withStderr(opts jsbridge.Options) (jsbridge.Options, *lockedBuffer) {
 }
 
 // mustLoadExpr loads an expression, failing the test on error, and closes the Program at the end.
+// inWorkers runs f in n goroutines at once, each with a worker of its own made from p (closed when
+// f returns), and waits for them.
+func inWorkers(t *testing.T, p *jsbridge.Program, n int, f func(id int, w *jsbridge.Worker)) {
+	t.Helper()
+	var wg sync.WaitGroup
+	for id := range n {
+		wg.Go(func() {
+			w, err := p.NewWorker(context.Background(), id)
+			if err != nil {
+				t.Error(err)
+				return
+			}
+			defer w.Close()
+			f(id, w)
+		})
+	}
+	wg.Wait()
+}
+
 func mustLoadExpr(t testing.TB, expr string, opts jsbridge.Options) *jsbridge.Program {
 	t.Helper()
 	p, err := jsbridge.LoadExpr(expr, opts)

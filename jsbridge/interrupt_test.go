@@ -8,7 +8,6 @@ import (
 	"path/filepath"
 	goruntime "runtime"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -169,51 +168,39 @@ func TestStrayTimeout(t *testing.T) {
 		n = 60
 	}
 	p := mustLoadExpr(t, spinExpr, jsbridge.Options{Timeout: timeout})
-	var wg sync.WaitGroup
-	for id := range min(4, goruntime.GOMAXPROCS(0)) {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			w, err := p.NewWorker(context.Background(), id)
-			if err != nil {
-				t.Error(err)
-				return
+	inWorkers(t, p, min(4, goruntime.GOMAXPROCS(0)), func(id int, w *jsbridge.Worker) {
+		legit := 0
+		for i := range n {
+			ms := 2 + i%2 // ends just before or about when the timeout fires
+			in := fmt.Sprintf(`{"ms":%d,"i":%d}`, ms, i)
+			start := time.Now()
+			out, err := w.Map(context.Background(), int64(i), []byte(in), nil)
+			elapsed := time.Since(start)
+			switch {
+			case err == nil && string(out) != fmt.Sprint(i):
+				t.Errorf("worker %d call %d: got %s", id, i, out)
+			case err != nil && !errors.Is(err, jsbridge.ErrTimeout):
+				t.Errorf("worker %d call %d: %v", id, i, err)
+			case err != nil && elapsed < timeout:
+				t.Errorf("worker %d call %d: timed out after only %v", id, i, elapsed)
+			case err != nil:
+				legit++
 			}
-			defer w.Close()
-			legit := 0
-			for i := range n {
-				ms := 2 + i%2 // ends just before or about when the timeout fires
-				in := fmt.Sprintf(`{"ms":%d,"i":%d}`, ms, i)
+			for j := range 3 {
 				start := time.Now()
-				out, err := w.Map(context.Background(), int64(i), []byte(in), nil)
+				out, err := w.Map(context.Background(), int64(i), []byte(fmt.Sprintf(`{"ms":0,"i":%d}`, j)), nil)
 				elapsed := time.Since(start)
 				switch {
-				case err == nil && string(out) != fmt.Sprint(i):
-					t.Errorf("worker %d call %d: got %s", id, i, out)
-				case err != nil && !errors.Is(err, jsbridge.ErrTimeout):
-					t.Errorf("worker %d call %d: %v", id, i, err)
-				case err != nil && elapsed < timeout:
-					t.Errorf("worker %d call %d: timed out after only %v", id, i, elapsed)
-				case err != nil:
-					legit++
-				}
-				for j := range 3 {
-					start := time.Now()
-					out, err := w.Map(context.Background(), int64(i), []byte(fmt.Sprintf(`{"ms":0,"i":%d}`, j)), nil)
-					elapsed := time.Since(start)
-					switch {
-					case err == nil && string(out) != fmt.Sprint(j):
-						t.Errorf("worker %d: short call %d: got %s", id, j, out)
-					case err != nil && (elapsed < timeout || !errors.Is(err, jsbridge.ErrTimeout)):
-						// A call of microseconds can only time out when the machine stalled it.
-						t.Errorf("worker %d: short call %d after a call of %dms: %v after %v", id, j, ms, err, elapsed)
-					}
+				case err == nil && string(out) != fmt.Sprint(j):
+					t.Errorf("worker %d: short call %d: got %s", id, j, out)
+				case err != nil && (elapsed < timeout || !errors.Is(err, jsbridge.ErrTimeout)):
+					// A call of microseconds can only time out when the machine stalled it.
+					t.Errorf("worker %d: short call %d after a call of %dms: %v after %v", id, j, ms, err, elapsed)
 				}
 			}
-			t.Logf("worker %d: %d of %d calls near the limit timed out", id, legit, n)
-		}()
-	}
-	wg.Wait()
+		}
+		t.Logf("worker %d: %d of %d calls near the limit timed out", id, legit, n)
+	})
 }
 
 // TestStrayCancel races cancellation against the end of a call: the call either completes with its

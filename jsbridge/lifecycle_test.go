@@ -7,7 +7,6 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
-	"sync"
 	"testing"
 
 	"github.com/jsmap/jsmap/jsbridge"
@@ -22,33 +21,22 @@ func TestSetupTeardownPerWorker(t *testing.T) {
 	if got := stderr.String(); got != "setup factor=3\n" {
 		t.Fatalf("after Load, stderr %q: want the setup of the VM that checked the script", got)
 	}
-	var wg sync.WaitGroup
-	for id := range workers {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			w, err := p.NewWorker(context.Background(), id)
-			if err != nil {
-				t.Error(err)
-				return
+	inWorkers(t, p, workers, func(id int, w *jsbridge.Worker) {
+		for i := range items {
+			index := int64(id*items + i)
+			out, err := w.Map(context.Background(), index, []byte(fmt.Sprint(index)), nil)
+			want := fmt.Sprintf(`{"index":%d,"value":%d,"calls":%d}`, index, 3*index, i+1)
+			if err != nil || string(out) != want {
+				t.Errorf("worker %d: got %s, %v; want %s", id, out, err, want)
 			}
-			for i := range items {
-				index := int64(id*items + i)
-				out, err := w.Map(context.Background(), index, []byte(fmt.Sprint(index)), nil)
-				want := fmt.Sprintf(`{"index":%d,"value":%d,"calls":%d}`, index, 3*index, i+1)
-				if err != nil || string(out) != want {
-					t.Errorf("worker %d: got %s, %v; want %s", id, out, err, want)
-				}
-			}
-			if err := w.Close(); err != nil {
-				t.Error(err)
-			}
-			if err := w.Close(); err != nil { // a second Close does nothing
-				t.Error(err)
-			}
-		}()
-	}
-	wg.Wait()
+		}
+		if err := w.Close(); err != nil {
+			t.Error(err)
+		}
+		if err := w.Close(); err != nil { // a second Close does nothing
+			t.Error(err)
+		}
+	})
 	if err := p.Close(); err != nil {
 		t.Fatal(err)
 	}
@@ -192,25 +180,13 @@ func TestConsole(t *testing.T) {
 func TestConsoleLinesWhole(t *testing.T) {
 	opts, stderr := withStderr(jsbridge.Options{})
 	p := mustLoadExpr(t, `(x, i) => { console.log('%s', String(i % 10).repeat(3000)); return i }`, opts)
-	var wg sync.WaitGroup
-	for id := range 4 {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			w, err := p.NewWorker(context.Background(), id)
-			if err != nil {
+	inWorkers(t, p, 4, func(id int, w *jsbridge.Worker) {
+		for i := range 50 {
+			if _, err := w.Map(context.Background(), int64(id*50+i), []byte(`0`), nil); err != nil {
 				t.Error(err)
-				return
 			}
-			defer w.Close()
-			for i := range 50 {
-				if _, err := w.Map(context.Background(), int64(id*50+i), []byte(`0`), nil); err != nil {
-					t.Error(err)
-				}
-			}
-		}()
-	}
-	wg.Wait()
+		}
+	})
 	lines := strings.Split(strings.TrimSuffix(stderr.String(), "\n"), "\n")
 	if len(lines) != 200 {
 		t.Fatalf("%d lines, want 200", len(lines))

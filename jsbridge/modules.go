@@ -238,7 +238,7 @@ func (w *Worker) replacerKeys(replacer goja.Value) (keys []string, ok bool) {
 	keys = []string{}
 	seen := map[string]bool{}
 	for i := int64(0); i < n; i++ {
-		v := obj.Get(strconv.FormatInt(i, 10))
+		v := obj.Get(indexKey(i))
 		var k string
 		switch x := v.(type) {
 		case nil:

@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"strings"
-	"sync"
 	"testing"
 
 	"github.com/jsmap/jsmap/jsbridge"
@@ -137,40 +136,28 @@ func TestConcurrentWorkers(t *testing.T) {
 	opts, stderr := withStderr(jsbridge.Options{Args: []byte(`{"k": 2}`)})
 	p := mustLoad(t, "testdata/require/main.js", opts)
 	q := mustLoadExpr(t, `(x, i) => { if (i % 50 === 0) console.log('at', i); return {i, v: x.v * args.k, s: x.s.toUpperCase()} }`, opts)
-	var wg sync.WaitGroup
-	for id := range 8 {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			w, err := p.NewWorker(context.Background(), id)
-			if err != nil {
-				t.Error(err)
+	inWorkers(t, p, 8, func(id int, w *jsbridge.Worker) {
+		w2, err := q.NewWorker(context.Background(), id)
+		if err != nil {
+			t.Error(err)
+			return
+		}
+		defer w2.Close()
+		for i := range 100 {
+			index := int64(id*100 + i)
+			out, err := w.Map(context.Background(), index, []byte(fmt.Sprint(i)), nil)
+			if err != nil || !strings.HasPrefix(string(out), fmt.Sprintf(`{"twice":%d,`, 2*i)) {
+				t.Errorf("worker %d: %.40s, %v", id, out, err)
 				return
 			}
-			defer w.Close()
-			w2, err := q.NewWorker(context.Background(), id)
-			if err != nil {
-				t.Error(err)
+			in := fmt.Sprintf(`{"v":%d,"s":"s%d"}`, i, i)
+			out, err = w2.Map(context.Background(), index, []byte(in), nil)
+			if want := fmt.Sprintf(`{"i":%d,"v":%d,"s":"S%d"}`, index, 2*i, i); err != nil || string(out) != want {
+				t.Errorf("worker %d: %s, %v; want %s", id, out, err, want)
 				return
 			}
-			defer w2.Close()
-			for i := range 100 {
-				index := int64(id*100 + i)
-				out, err := w.Map(context.Background(), index, []byte(fmt.Sprint(i)), nil)
-				if err != nil || !strings.HasPrefix(string(out), fmt.Sprintf(`{"twice":%d,`, 2*i)) {
-					t.Errorf("worker %d: %.40s, %v", id, out, err)
-					return
-				}
-				in := fmt.Sprintf(`{"v":%d,"s":"s%d"}`, i, i)
-				out, err = w2.Map(context.Background(), index, []byte(in), nil)
-				if want := fmt.Sprintf(`{"i":%d,"v":%d,"s":"S%d"}`, index, 2*i, i); err != nil || string(out) != want {
-					t.Errorf("worker %d: %s, %v; want %s", id, out, err, want)
-					return
-				}
-			}
-		}()
-	}
-	wg.Wait()
+		}
+	})
 	if n := strings.Count(stderr.String(), "at "); n != 16 {
 		t.Errorf("%d console lines, want 16", n)
 	}
